@@ -1,0 +1,5 @@
+"""The `apiforge` command line."""
+
+
+def main() -> None:
+    raise SystemExit("apiforge CLI not built yet")
