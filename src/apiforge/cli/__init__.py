@@ -1,5 +1,5 @@
-"""The `apiforge` command line."""
+"""The `apiforge` command line (typer + rich): `apiforge --help` lists the commands."""
 
+from apiforge.cli.app import COMMANDS, app, main
 
-def main() -> None:
-    raise SystemExit("apiforge CLI not built yet")
+__all__ = ["COMMANDS", "app", "main"]

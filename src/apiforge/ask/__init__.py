@@ -1,0 +1,1 @@
+"""Natural language → the right call: retrieve, choose, fill, build, check, repair, render."""

@@ -1,0 +1,248 @@
+"""`ask`: a natural-language request → the right operation, its arguments, a checked request, and code.
+
+retrieve (hybrid search) → choose (rerank, or a model constrained to the candidates' ids) → fill (deterministic
+extraction, plus a model constrained to the operation's inputs) → build (from the spec) → check (against the
+spec) → repair (drop what the checker rejects, bounded rounds) → render.
+
+The spec builds, the model only chooses: nothing a model says can add an endpoint or a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from apiforge.ask.choose import Choice, choose_with_model, rerank
+from apiforge.ask.extract import Extracted, extract_arguments, operation_fields
+from apiforge.ask.fill import fill_with_model
+from apiforge.catalog import Catalog
+from apiforge.catalog.search import SearchHit, SearchIndex
+from apiforge.check import CheckResult, check_request
+from apiforge.errors import ApiforgeError, BuildError, UnknownArgument
+from apiforge.http import HttpRequest
+from apiforge.http.build import BuiltRequest, build_request
+from apiforge.llm import ModelBackend
+from apiforge.snippets import get_target
+from apiforge.spec import Api, Operation
+
+__all__ = ["Answer", "ArgumentValue", "AskError", "ask", "function_call_text"]
+
+Status = Literal["ok", "ambiguous", "no-match"]
+
+#: Below this cosine similarity (and with no keyword hit in the top results) nothing in the catalog is relevant.
+NO_MATCH_SIMILARITY = 0.2
+#: Two candidates closer than this in reranked score make the answer ambiguous (alternatives are shown).
+AMBIGUITY_MARGIN = 0.04
+
+
+class AskError(ApiforgeError):
+    """The request cannot be answered at all (empty request, empty catalog)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentValue:
+    name: str
+    value: Any
+    provenance: str
+    """`request` (stated in the request), `model` (a model read it from the request), `default`, `example`,
+    `synthesized` or `placeholder` (a value the user still has to fill)."""
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value, "provenance": self.provenance, "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    request: str
+    status: Status
+    api_id: str = ""
+    operation_id: str = ""
+    method: str = ""
+    path: str = ""
+    summary: str = ""
+    why: str = ""
+    kind: str = "openapi"
+    arguments: tuple[ArgumentValue, ...] = ()
+    http: HttpRequest | None = None
+    function_call: dict[str, Any] | None = None
+    code: dict[str, str] = field(default_factory=dict)
+    check: CheckResult | None = None
+    alternatives: tuple[SearchHit, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def arguments_dict(self) -> dict[str, Any]:
+        """The values the request stated (provenance `request` or `model`)."""
+        return {a.name: a.value for a in self.arguments if a.provenance in ("request", "model")}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "status": self.status,
+            "api": self.api_id,
+            "operation": self.operation_id,
+            "method": self.method,
+            "path": self.path,
+            "summary": self.summary,
+            "why": self.why,
+            "kind": self.kind,
+            "arguments": [a.to_dict() for a in self.arguments],
+            "http": self.http.to_har() if self.http is not None else None,
+            "function_call": self.function_call,
+            "code": self.code,
+            "check": self.check.to_dict() if self.check is not None else None,
+            "alternatives": [h.to_dict() for h in self.alternatives],
+            "notes": list(self.notes),
+        }
+
+
+def function_call_text(name: str, arguments: dict[str, Any]) -> str:
+    """`get_weather(city="Paris", days=3)`: a function call as people write it (values as JSON literals)."""
+    import orjson
+
+    args = ", ".join(f"{k}={orjson.dumps(v).decode()}" for k, v in arguments.items())
+    return f"{name}({args})"
+
+
+def ask(
+    request: str,
+    catalog: Catalog,
+    *,
+    api: str | Sequence[str] | None = None,
+    backend: ModelBackend | None = None,
+    langs: Sequence[str] = ("curl",),
+    k: int = 5,
+    index: SearchIndex | None = None,
+    repair_rounds: int = 2,
+    use_model_for: Sequence[str] = ("choose", "fill"),
+) -> Answer:
+    """Answer one request from the catalog (see the module docstring)."""
+    text = " ".join(request.split())
+    if not text:
+        raise AskError("The request is empty: say what you want to do, e.g. 'list the open issues of octo/hello'.")
+    index = index or SearchIndex(catalog)
+    hits = index.search(text, api=api, k=max(k, 10))
+    if not hits:
+        return Answer(text, "no-match", notes=("Nothing in the catalog matches this request.",))
+    if _irrelevant(hits):
+        return Answer(
+            text,
+            "no-match",
+            alternatives=tuple(hits[:k]),
+            notes=("Nothing in the catalog looks relevant; the nearest operations are listed.",),
+        )
+
+    loaded: dict[tuple[str, str], tuple[Api, Operation]] = {}
+    extracted: dict[tuple[str, str], Extracted] = {}
+    fit: dict[tuple[str, str], float] = {}
+    for hit in hits[:k]:
+        key = (hit.api_id, hit.operation_id)
+        loaded[key] = catalog.get_operation(*key)
+        extracted[key] = extract_arguments(text, *loaded[key])
+        fit[key] = _required_fit(*loaded[key], extracted[key])
+    choices = rerank(text, hits[:k], fit)
+    chosen: Choice = choices[0]
+    if backend is not None and "choose" in use_model_for and len(choices) > 1:
+        chosen = choose_with_model(backend, text, choices)
+    key = (chosen.hit.api_id, chosen.hit.operation_id)
+    api_model, operation = loaded[key]
+    status: Status = "ok"
+    if len(choices) > 1 and choices[0].score - choices[1].score < AMBIGUITY_MARGIN and backend is None:
+        status = "ambiguous"
+
+    values = dict(extracted[key].arguments)
+    provenance = {name: "request" for name in values}
+    evidence = dict(extracted[key].evidence)
+    if backend is not None and "fill" in use_model_for:
+        fields = operation_fields(api_model, operation)
+        for name, value in fill_with_model(backend, text, fields, operation.summary or operation.id).items():
+            if name not in values:
+                values[name] = value
+                provenance[name] = "model"
+
+    notes: list[str] = []
+    built, check, values = _build_and_repair(api_model, operation, values, repair_rounds, notes)
+    arguments = tuple(
+        ArgumentValue(name, value, provenance.get(name, "request"), evidence.get(name, ""))
+        for name, value in values.items()
+    ) + tuple(
+        ArgumentValue(name, None, origin)
+        for name, origin in (built.provenance.items() if built else ())
+        if origin != "given" and name not in values
+    )
+    alternatives = tuple(c.hit for c in choices if c is not chosen)[: k - 1]
+    common = {
+        "api_id": api_model.id,
+        "operation_id": operation.id,
+        "method": operation.method,
+        "path": operation.path,
+        "summary": operation.summary,
+        "why": chosen.reason,
+        "kind": api_model.kind,
+        "arguments": arguments,
+        "alternatives": alternatives,
+        "check": check,
+    }
+    if api_model.kind == "functions":
+        call = {"name": operation.id, "arguments": values}
+        return Answer(
+            text, status, function_call=call, code={"call": function_call_text(operation.id, values)}, **common
+        )
+    code: dict[str, str] = {}
+    if built is not None:
+        for lang in langs:
+            code[get_target(lang).name] = get_target(lang).render(built.request)
+    return Answer(text, status, http=built.request if built else None, code=code, notes=tuple(notes), **common)
+
+
+def _irrelevant(hits: Sequence[SearchHit]) -> bool:
+    best = max((h.similarity for h in hits if h.similarity is not None), default=None)
+    if best is None:  # keyword search only: a keyword hit is all we have to go on
+        return False
+    return best < NO_MATCH_SIMILARITY and not any(h.bm25_rank is not None and h.bm25_rank <= 3 for h in hits[:3])
+
+
+def _required_fit(api: Api, operation: Operation, extracted: Extracted) -> float:
+    required = [f for f in operation_fields(api, operation) if f.required and f.location in ("path", "query", "body")]
+    if not required:
+        return 0.5
+    return sum(1 for f in required if f.name in extracted.arguments) / len(required)
+
+
+def _build_and_repair(
+    api: Api, operation: Operation, values: dict[str, Any], rounds: int, notes: list[str]
+) -> tuple[BuiltRequest | None, CheckResult | None, dict[str, Any]]:
+    """Build, check, and drop values the builder or checker rejects, at most `rounds` times."""
+    values = dict(values)
+    for _ in range(rounds + 1):
+        try:
+            built = build_request(api, operation, values)
+        except UnknownArgument as exc:
+            values.pop(exc.name, None)
+            notes.append(f"dropped '{exc.name}': not an input of {operation.id}")
+            continue
+        except BuildError as exc:
+            name = getattr(exc, "name", None) or next((n for n in values if f"'{n}'" in str(exc)), None)
+            if name is None or name not in values:
+                notes.append(f"could not build the request: {exc}")
+                return None, None, values
+            values.pop(name)
+            notes.append(f"dropped '{name}': {exc}")
+            continue
+        result = check_request(built.request, api)
+        rejected = [
+            name for d in result.errors for name in values if d.location.split(".", 1)[-1].split("[", 1)[0] == name
+        ]
+        if not rejected:
+            return built, result, values
+        for name in dict.fromkeys(rejected):
+            values.pop(name, None)
+            notes.append(f"dropped '{name}': the spec rejects its value")
+    try:
+        built = build_request(api, operation, values)
+    except ApiforgeError as exc:
+        notes.append(f"could not build the request: {exc}")
+        return None, None, values
+    return built, check_request(built.request, api), values

@@ -1,0 +1,290 @@
+"""Hybrid search over the catalog's operations: BM25 (SQLite FTS5) fused with dense embeddings.
+
+The index is derived data, kept in the catalog's own database next to what it indexes and rebuilt per API when
+that API's digest changes (so a re-ingested spec is re-indexed lazily, on the next search). Embeddings come from
+the embedded all-MiniLM-L6-v2 (`_embed.py`), are stored as float16 and scanned with one matrix product; when the
+encoder is not installed, search is BM25 alone and says so (`SearchIndex.dense_unavailable`).
+
+Fusion is reciprocal rank fusion (Cormack et al. 2009): robust to the two scores' different scales, no tuning
+data needed. Usage::
+
+    index = SearchIndex(catalog)
+    hits = index.search("list open issues of a repo", api="gitea.io", k=5)
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import orjson
+
+from apiforge.catalog._catalog import Catalog
+from apiforge.catalog._embed import DIMENSIONS, MODEL_ID, encoder_unavailable_reason, get_encoder
+
+__all__ = ["SearchHit", "SearchIndex", "operation_text"]
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS search_state (
+    api_id TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    model  TEXT NOT NULL DEFAULT ''   -- embedding model id, '' when indexed without vectors
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+    api_id UNINDEXED, op_id UNINDEXED, title, name, summary, path, params, description,
+    tokenize = 'porter unicode61'
+);
+CREATE TABLE IF NOT EXISTS search_vectors (
+    api_id TEXT NOT NULL,
+    op_id  TEXT NOT NULL,
+    vector BLOB NOT NULL,             -- float16 x 384, unit length
+    PRIMARY KEY (api_id, op_id)
+);
+"""
+# Column weights for bm25(): api_id, op_id (unindexed), title, name, summary, path, params, description.
+_BM25_WEIGHTS = "0, 0, 0.5, 2.0, 3.0, 1.5, 1.0, 0.7"
+_RRF_K = 60
+_FTS_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an the of in on for to and or with by from my me i is it its be as at this that please can you "
+    "show give want need would like using use via how do does what which who all some any".split()
+)
+
+
+def split_words(text: str) -> str:
+    """`listRepoIssues` / `list_repo_issues` / `/repos/{owner}` → space-separated lower-case words."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return " ".join(w.lower() for w in _FTS_TOKEN.findall(spaced))
+
+
+def operation_text(api_title: str, op: dict[str, Any]) -> dict[str, str]:
+    """The searchable fields of one stored operation (`Operation.to_dict()` form)."""
+    params = " ".join(split_words(p["name"]) for p in op.get("parameters", ()))
+    body = op.get("request_body") or {}
+    for media in (body.get("content") or {}).values():
+        props = (media.get("schema") or {}).get("properties") or {}
+        params += " " + " ".join(split_words(name) for name in props)
+        break
+    return {
+        "title": api_title,
+        "name": split_words(op["id"]),
+        "summary": op.get("summary", "") + " " + " ".join(op.get("tags", ())),
+        "path": op["method"].lower() + " " + split_words(op["path"]),
+        "params": params,
+        "description": (op.get("description") or "")[:1000],
+    }
+
+
+def _embedding_text(fields: dict[str, str]) -> str:
+    description = fields["description"].split("\n", 1)[0][:200]
+    return f"{fields['summary']}. {fields['name']}. {fields['path']}. {description}"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    api_id: str
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    score: float
+    """Fused score (higher is better); comparable only within one result list."""
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    similarity: float | None = None
+    """Cosine similarity of query and operation embeddings, when dense search ran."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "api": self.api_id,
+            "operation": self.operation_id,
+            "method": self.method,
+            "path": self.path,
+            "summary": self.summary,
+            "score": round(self.score, 6),
+            "bm25_rank": self.bm25_rank,
+            "dense_rank": self.dense_rank,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+        }
+
+
+class SearchIndex:
+    """The search index of one catalog. Indexing is lazy: `search()` first brings stale APIs up to date."""
+
+    def __init__(self, catalog: Catalog, *, dense: bool = True) -> None:
+        self.catalog = catalog
+        self._conn: sqlite3.Connection = catalog._conn
+        self._conn.executescript(_TABLES)
+        self.dense_unavailable: str | None = None if dense else "disabled"
+        if dense:
+            self.dense_unavailable = encoder_unavailable_reason()
+        self._matrix: tuple[list[tuple[str, str]], np.ndarray[Any, Any]] | None = None
+
+    # -- indexing --------------------------------------------------------------------------------------------
+
+    def stale_apis(self) -> list[str]:
+        model = MODEL_ID if self.dense_unavailable is None else ""
+        rows = self._conn.execute(
+            "SELECT a.id FROM apis a LEFT JOIN search_state s ON s.api_id = a.id "
+            "WHERE s.digest IS NULL OR s.digest != a.digest OR s.model != ? ORDER BY a.id",
+            (model,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def update(self, progress: Callable[[str, int, int], None] | None = None) -> int:
+        """Index every API that changed since it was last indexed; returns the number of APIs (re)indexed."""
+        self._drop_removed()
+        stale = self.stale_apis()
+        for done, api_id in enumerate(stale, 1):
+            self._index_api(api_id)
+            if progress is not None:
+                progress(api_id, done, len(stale))
+        if stale:
+            self._matrix = None
+        return len(stale)
+
+    def _drop_removed(self) -> None:
+        gone = self._conn.execute(
+            "SELECT api_id FROM search_state WHERE api_id NOT IN (SELECT id FROM apis)"
+        ).fetchall()
+        for (api_id,) in gone:
+            self._clear(api_id)
+            self._matrix = None
+
+    def _clear(self, api_id: str) -> None:
+        with self._conn:
+            self._conn.execute("DELETE FROM search_fts WHERE api_id = ?", (api_id,))
+            self._conn.execute("DELETE FROM search_vectors WHERE api_id = ?", (api_id,))
+            self._conn.execute("DELETE FROM search_state WHERE api_id = ?", (api_id,))
+
+    def _index_api(self, api_id: str) -> None:
+        title, digest = self._conn.execute("SELECT title, digest FROM apis WHERE id = ?", (api_id,)).fetchone()
+        ops = [
+            orjson.loads(j) for (j,) in self._conn.execute("SELECT json FROM operations WHERE api_id = ?", (api_id,))
+        ]
+        fields = [operation_text(title, op) for op in ops]
+        vectors = None
+        encoder = get_encoder() if self.dense_unavailable is None else None
+        if encoder is not None and ops:
+            vectors = encoder.encode([_embedding_text(f) for f in fields]).astype(np.float16)
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM search_fts WHERE api_id = ?", (api_id,))
+            conn.execute("DELETE FROM search_vectors WHERE api_id = ?", (api_id,))
+            conn.executemany(
+                "INSERT INTO search_fts (api_id, op_id, title, name, summary, path, params, description) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (api_id, op["id"], f["title"], f["name"], f["summary"], f["path"], f["params"], f["description"])
+                    for op, f in zip(ops, fields, strict=True)
+                ],
+            )
+            if vectors is not None:
+                conn.executemany(
+                    "INSERT INTO search_vectors (api_id, op_id, vector) VALUES (?, ?, ?)",
+                    [(api_id, op["id"], vectors[i].tobytes()) for i, op in enumerate(ops)],
+                )
+            conn.execute(
+                "INSERT OR REPLACE INTO search_state (api_id, digest, model) VALUES (?, ?, ?)",
+                (api_id, digest, MODEL_ID if vectors is not None or not ops and encoder else ""),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- querying --------------------------------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, api: str | Sequence[str] | None = None, k: int = 10, pool: int = 100
+    ) -> list[SearchHit]:
+        """The `k` best operations for `query`, optionally within one API (or a list of API ids)."""
+        self.update()
+        apis = [api] if isinstance(api, str) else list(api) if api else []
+        bm25 = self._bm25(query, apis, pool)
+        dense, similarities = self._dense(query, apis, pool)
+        fused: dict[tuple[str, str], float] = {}
+        for ranking in (bm25, dense):
+            for rank, key in enumerate(ranking):
+                fused[key] = fused.get(key, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        bm25_rank = {key: i + 1 for i, key in enumerate(bm25)}
+        dense_rank = {key: i + 1 for i, key in enumerate(dense)}
+        rows = self._describe([key for key, _ in best])
+        return [
+            SearchHit(
+                api_id=key[0],
+                operation_id=key[1],
+                method=rows[key][0],
+                path=rows[key][1],
+                summary=rows[key][2],
+                score=score,
+                bm25_rank=bm25_rank.get(key),
+                dense_rank=dense_rank.get(key),
+                similarity=similarities.get(key),
+            )
+            for key, score in best
+            if key in rows
+        ]
+
+    def _bm25(self, query: str, apis: list[str], pool: int) -> list[tuple[str, str]]:
+        words = [w for w in (split_words(query).split()) if w not in _STOPWORDS] or split_words(query).split()
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+        sql = "SELECT api_id, op_id FROM search_fts WHERE search_fts MATCH ? "
+        params: list[Any] = [match]
+        if apis:
+            sql += f"AND api_id IN ({','.join('?' * len(apis))}) "
+            params += apis
+        sql += f"ORDER BY bm25(search_fts, {_BM25_WEIGHTS}) LIMIT ?"
+        params.append(pool)
+        return [(a, o) for a, o in self._conn.execute(sql, params)]
+
+    def _dense(
+        self, query: str, apis: list[str], pool: int
+    ) -> tuple[list[tuple[str, str]], dict[tuple[str, str], float]]:
+        encoder = get_encoder() if self.dense_unavailable is None else None
+        if encoder is None:
+            return [], {}
+        keys, matrix = self._load_matrix()
+        if not keys:
+            return [], {}
+        vector = encoder.encode([query])[0].astype(np.float32)
+        scores = matrix @ vector
+        if apis:
+            wanted = set(apis)
+            mask = np.fromiter((k[0] in wanted for k in keys), dtype=bool, count=len(keys))
+            scores = np.where(mask, scores, -np.inf)
+        top = min(pool, len(keys))
+        index = np.argpartition(-scores, top - 1)[:top]
+        index = index[np.argsort(-scores[index], kind="stable")]
+        ranked = [keys[i] for i in index if np.isfinite(scores[i])]
+        return ranked, {keys[i]: float(scores[i]) for i in index if np.isfinite(scores[i])}
+
+    def _load_matrix(self) -> tuple[list[tuple[str, str]], np.ndarray[Any, Any]]:
+        if self._matrix is None:
+            rows = self._conn.execute("SELECT api_id, op_id, vector FROM search_vectors ORDER BY api_id, op_id")
+            keys: list[tuple[str, str]] = []
+            blobs: list[bytes] = []
+            for api_id, op_id, blob in rows:
+                keys.append((api_id, op_id))
+                blobs.append(blob)
+            matrix = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(keys), DIMENSIONS)
+            self._matrix = (keys, matrix.astype(np.float32))
+        return self._matrix
+
+    def _describe(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, str]]:
+        out: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for api_id, op_id in keys:
+            row = self._conn.execute(
+                "SELECT method, path, summary FROM operations WHERE api_id = ? AND id = ?", (api_id, op_id)
+            ).fetchone()
+            if row is not None:
+                out[(api_id, op_id)] = row
+        return out

@@ -1,0 +1,234 @@
+"""Find the operation a request calls: server (host + base path) first, then path template, then method.
+
+Rules, chosen to catch hallucinations without flagging legitimate variations:
+- The scheme is ignored when matching a server (a client may use http against a local copy); when every
+  server is https and the request is not, the checker adds a `scheme-mismatch` warning. Host names compare
+  case-insensitively and default ports (80/443) are dropped.
+- Server variables (`https://{region}.example.com/{version}`) match one of their `enum` values, else any
+  non-empty run without `/`. Relative servers (`/api/v1`) and APIs without servers match any host.
+- Operation- and path-level servers are added to the API's servers for matching.
+- A templated segment (`{id}`, or `{name}.{ext}`) matches exactly one non-empty segment; values are
+  percent-decoded after splitting on `/`, so `%2F` stays inside a value. The most literal template wins,
+  left to right (`/users/me` beats `/users/{id}`), among the templates that have the request's method.
+- A trailing slash on the request or the template is tolerated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from apiforge.spec.model import Api, Operation, Server
+
+__all__ = ["PathIndex", "PathMatch", "ServerPattern", "server_patterns", "split_url"]
+
+_VAR = re.compile(r"\{([^{}]+)\}")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+@dataclass(frozen=True, slots=True)
+class ServerPattern:
+    """One server URL template, compiled for matching."""
+
+    template: str
+    host: re.Pattern[str] | None
+    """Matches the lower-cased `host[:port]`; None for a relative server (any host)."""
+    base: re.Pattern[str]
+    """Matches the base path at the start of the request path (without trailing slash)."""
+    schemes: frozenset[str]
+    """Schemes the template allows (empty when a variable decides)."""
+
+    def match(self, scheme: str, netloc: str, path: str) -> str | None:
+        """The path left after this server's base path, or None when the request is not for this server."""
+        if self.host is not None and not self.host.fullmatch(netloc):
+            return None
+        m = self.base.match(path)
+        if not m:
+            return None
+        rest = path[m.end() :]
+        return rest if rest.startswith("/") else "/" + rest
+
+
+def _pattern(template: str, server: Server, *, in_host: bool) -> str:
+    out = []
+    pos = 0
+    for m in _VAR.finditer(template):
+        out.append(re.escape(template[pos : m.start()]))
+        var = server.variables.get(m[1]) or {}
+        enum = [str(v) for v in var.get("enum") or () if str(v)]
+        default = str(var.get("default", ""))
+        options = enum or ([default] if default and not in_host and "/" in default else [])
+        if options:
+            out.append("(?:" + "|".join(re.escape(o.strip("/") if not in_host else o.lower()) for o in options) + ")")
+        else:
+            out.append("[^/]+" if in_host else "[^/]*")
+        pos = m.end()
+    out.append(re.escape(template[pos:]))
+    return "".join(out)
+
+
+def split_url(url: str) -> tuple[str, str, str]:
+    """(scheme, normalised netloc, path) of a request URL."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower().rpartition("@")[2]
+    host, _, port = netloc.rpartition(":") if netloc.count(":") == 1 else (netloc, "", "")
+    if port and _DEFAULT_PORTS.get(scheme) == port:
+        netloc = host
+    return scheme, netloc, parts.path or "/"
+
+
+def _compile_server(server: Server) -> ServerPattern:
+    url = server.url.strip() or "/"
+    marked = _VAR.sub(lambda m: "\x00" + m[1] + "\x01", url)
+    if "://" in marked:
+        scheme, _, rest = marked.partition("://")
+    elif marked.startswith("//"):
+        scheme, rest = "", marked[2:]
+    else:
+        scheme, rest = "", None
+    if rest is None:
+        host_t, path_t = None, marked
+    else:
+        host_t, slash, path_t = rest.partition("/")
+        path_t = slash + path_t
+    unmark = lambda t: t.replace("\x00", "{").replace("\x01", "}")  # noqa: E731
+    host_re = None
+    if host_t is not None:
+        host_t = unmark(host_t).lower()
+        if ":" in host_t and "{" not in host_t.rpartition(":")[2]:
+            h, _, port = host_t.rpartition(":")
+            if _DEFAULT_PORTS.get(scheme.lower()) == port:
+                host_t = h
+        host_re = re.compile(_pattern(host_t, server, in_host=True))
+    path_t = unmark(path_t).rstrip("/")
+    base = re.compile(_pattern(path_t, server, in_host=False) + r"(?=/|$)")
+    schemes = frozenset() if "\x00" in scheme else frozenset({scheme.lower()} if scheme else ())
+    return ServerPattern(template=server.url, host=host_re, base=base, schemes=schemes)
+
+
+def server_patterns(api: Api) -> list[ServerPattern]:
+    """Compiled patterns for the API's servers and its operations' own servers (relative `/` when none)."""
+    seen: dict[str, ServerPattern] = {}
+    servers = list(api.servers) + [s for op in api.operations for s in op.servers]
+    for server in servers or [Server(url="/")]:
+        if server.url not in seen:
+            seen[server.url] = _compile_server(server)
+    return list(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    literal: str | None
+    regex: re.Pattern[str] | None
+    names: tuple[str, ...]
+    score: int
+    """2 for a literal segment, 1 for a mixed one (`{name}.json`), 0 for a bare parameter."""
+
+
+@dataclass(slots=True)
+class _Template:
+    template: str
+    segments: tuple[_Segment, ...]
+    methods: dict[str, Operation] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PathMatch:
+    template: str
+    methods: dict[str, Operation]
+    params: dict[str, str]
+    score: tuple[int, ...]
+
+
+def _segments(path: str) -> list[str]:
+    path = path.split("?", 1)[0]
+    parts = path.strip("/").split("/")
+    return [] if parts == [""] else parts
+
+
+def _compile_segment(text: str) -> _Segment:
+    names = tuple(_VAR.findall(text))
+    if not names:
+        return _Segment(literal=urllib.parse.unquote(text), regex=None, names=(), score=2)
+    if _VAR.fullmatch(text):
+        return _Segment(literal=None, regex=None, names=names, score=0)
+    # `_VAR.split` alternates literal chunks and variable names; groups are numbered in `names` order.
+    parts = _VAR.split(text)
+    pattern_parts = []
+    group = 0
+    for i, chunk in enumerate(parts):
+        if i % 2:
+            pattern_parts.append(f"(?P<p{group}>.+?)")
+            group += 1
+        else:
+            pattern_parts.append(re.escape(chunk))
+    pattern = "".join(pattern_parts)
+    return _Segment(literal=None, regex=re.compile(pattern + "$"), names=names, score=1)
+
+
+class PathIndex:
+    """Every path template of one API, grouped by segment count, for fast and unambiguous matching."""
+
+    def __init__(self, api: Api) -> None:
+        self._by_len: dict[int, list[_Template]] = {}
+        self._templates: dict[str, _Template] = {}
+        for op in api.operations:
+            entry = self._templates.get(op.path)
+            if entry is None:
+                segments = tuple(_compile_segment(s) for s in _segments(op.path))
+                entry = _Template(op.path, segments)
+                self._templates[op.path] = entry
+                self._by_len.setdefault(len(segments), []).append(entry)
+            entry.methods.setdefault(op.method.upper(), op)
+
+    @property
+    def templates(self) -> list[str]:
+        return list(self._templates)
+
+    def match(self, path: str) -> list[PathMatch]:
+        """Every template matching `path` (percent-encoded), most literal first."""
+        raw = _segments(path)
+        found: list[PathMatch] = []
+        for entry in self._by_len.get(len(raw), ()):
+            params: dict[str, str] = {}
+            score: list[int] = []
+            for seg, text in zip(entry.segments, raw, strict=True):
+                if seg.literal is not None:
+                    if seg.literal != urllib.parse.unquote(text):
+                        break
+                elif seg.regex is None:
+                    if text == "":
+                        break
+                    params[seg.names[0]] = urllib.parse.unquote(text)
+                else:
+                    m = seg.regex.match(text)
+                    if not m:
+                        break
+                    for i, name in enumerate(seg.names):
+                        params[name] = urllib.parse.unquote(m[f"p{i}"])
+                score.append(seg.score)
+            else:
+                found.append(PathMatch(entry.template, entry.methods, params, tuple(score)))
+        found.sort(key=lambda m: m.score, reverse=True)
+        return found
+
+    def suggest(self, path: str, n: int = 3) -> list[str]:
+        """Templates closest to a path that matched none (for did-you-mean)."""
+        raw = _segments(path)
+        target = "/" + "/".join(urllib.parse.unquote(s) for s in raw)
+        scored: list[tuple[float, str]] = []
+        for template, entry in self._templates.items():
+            filled = []
+            for i, seg in enumerate(entry.segments):
+                if seg.literal is not None:
+                    filled.append(seg.literal)
+                else:
+                    filled.append(urllib.parse.unquote(raw[i]) if i < len(raw) else "{" + seg.names[0] + "}")
+            ratio = difflib.SequenceMatcher(None, target, "/" + "/".join(filled)).ratio()
+            if ratio >= 0.6:
+                scored.append((ratio, template))
+        scored.sort(key=lambda x: -x[0])
+        return [t for _, t in scored[:n]]

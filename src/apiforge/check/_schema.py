@@ -1,0 +1,503 @@
+"""JSON Schema validation of parameter values and bodies, on our normalised OpenAPI schemas.
+
+Why `jsonschema` directly and not `openapi-core`: openapi-core wants the raw OpenAPI document and builds its own
+spec object per description (slow for Stripe, and it cannot take our normalised Swagger 2 → OpenAPI 3 model),
+while our model already holds plain JSON Schema dicts whose `$ref`s all point at `#/components/schemas/NAME`.
+So each schema is converted once into standard JSON Schema 2020-12, handling what OpenAPI 3.0 changes:
+
+- `nullable: true` (and Swagger's `x-nullable`) adds `null` to the type (or the enum);
+- `readOnly` properties are not required in requests, `writeOnly` ones not in responses;
+- boolean `exclusiveMinimum` / `exclusiveMaximum` (3.0) become the numeric 2020-12 form;
+- 3.1 type arrays pass through; `discriminator`, `example`, `xml` and `x-*` keys are dropped (the
+  discriminator only speeds up `oneOf` selection, it does not change what is valid);
+- junk that real specs contain (`type: file`, `required: true`, regexes Python cannot compile) is dropped
+  rather than crashing validation, so a bad spec never produces a false positive;
+- `format`s are checked with our own checker (int32/int64 ranges, date, date-time, uuid, email, uri, byte, ...),
+  the set Prism's ajv-formats checks, with no optional dependency silently turning a check off.
+
+Converted schemas are registered as resources of a `referencing.Registry` (one per API and direction), and each
+operation's validators are compiled once and cached, so a check costs only the validation itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import ipaddress
+import math
+import re
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from apiforge.errors import did_you_mean
+from apiforge.spec.model import SCHEMA_REF_PREFIX, Api
+
+__all__ = ["Mode", "SchemaIssue", "SchemaSet", "format_checker", "to_json_schema"]
+
+Mode = Literal["request", "response"]
+JsonDict = dict[str, Any]
+
+_BASE_URI = "https://apiforge.invalid/schemas/"
+_JSON_TYPES = {"null", "boolean", "object", "array", "number", "string", "integer"}
+_DROPPED = {"discriminator", "example", "examples", "xml", "externalDocs", "nullable", "x-nullable", "deprecated"}
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONE = (
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
+)
+
+
+def to_json_schema(schema: Any, mode: Mode, api: Api | None = None) -> Any:
+    """Convert one OpenAPI schema (3.0 / 3.1 / normalised 2.0) into JSON Schema 2020-12 for `mode`.
+
+    `$ref`s are rewritten to absolute URIs of the registry (`SchemaSet`) and are not followed, except one level
+    to see whether a referenced property is `readOnly` / `writeOnly`.
+    """
+    if isinstance(schema, bool):
+        return schema
+    if not isinstance(schema, dict):
+        return {}
+    out: JsonDict = {}
+    for key, value in schema.items():
+        if key in _DROPPED or key.startswith("x-") or key in ("title", "description"):
+            continue
+        if key == "$ref":
+            if isinstance(value, str):
+                out["$ref"] = _ref_uri(value)
+        elif key in _SCHEMA_MAPS:
+            if isinstance(value, dict):
+                out[key] = {k: to_json_schema(v, mode, api) for k, v in value.items()}
+        elif key in _SCHEMA_LISTS:
+            if isinstance(value, list):
+                out[key] = [to_json_schema(v, mode, api) for v in value]
+        elif key in _SCHEMA_ONE:
+            if isinstance(value, (dict, bool)):
+                out[key] = to_json_schema(value, mode, api)
+        elif key == "items":
+            if isinstance(value, list):  # draft-4 tuple form
+                out["prefixItems"] = [to_json_schema(v, mode, api) for v in value]
+            elif isinstance(value, (dict, bool)):
+                out["items"] = to_json_schema(value, mode, api)
+        elif key == "type":
+            types = [t for t in (value if isinstance(value, list) else [value]) if t in _JSON_TYPES]
+            if types:
+                out["type"] = types if len(types) > 1 else types[0]
+        elif key == "required":
+            if isinstance(value, list):
+                out["required"] = [r for r in value if isinstance(r, str)]
+        elif key == "pattern":
+            pattern = _python_pattern(value)
+            if pattern is not None:
+                out["pattern"] = pattern
+        elif key in ("exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(value, bool):
+                bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
+                if value and isinstance(bound, (int, float)):
+                    out[key] = bound
+            elif isinstance(value, (int, float)):
+                out[key] = value
+        elif key in ("minimum", "maximum"):
+            exclusive = schema.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum")
+            if isinstance(value, (int, float)) and exclusive is not True:
+                out[key] = value
+        elif key == "enum":
+            if isinstance(value, list):
+                out["enum"] = list(value)
+        elif key in ("readOnly", "writeOnly", "format", "const", "default", "$id", "$anchor", "$schema"):
+            if key not in ("$id", "$schema", "$anchor", "default"):
+                out[key] = value
+        else:
+            out[key] = value
+    if schema.get("nullable") is True or schema.get("x-nullable") is True:
+        _make_nullable(out)
+    skip = "readOnly" if mode == "request" else "writeOnly"
+    if "required" in out and isinstance(schema.get("properties"), dict):
+        props = schema["properties"]
+        out["required"] = [r for r in out["required"] if not _flag(props.get(r), skip, api)]
+    return out
+
+
+def _flag(schema: Any, flag: str, api: Api | None) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    if schema.get(flag) is True:
+        return True
+    if api is not None and "$ref" in schema:
+        return api.resolve_schema(schema).get(flag) is True
+    return False
+
+
+def _make_nullable(out: JsonDict) -> None:
+    if "type" in out:
+        types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        if "null" not in types:
+            out["type"] = [*types, "null"]
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        return
+    if "enum" in out:
+        if None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        return
+    inner = dict(out)
+    out.clear()
+    out["anyOf"] = [{"type": "null"}, inner]
+
+
+def _ref_uri(ref: str) -> str:
+    if ref.startswith(SCHEMA_REF_PREFIX):
+        name, _, rest = ref[len(SCHEMA_REF_PREFIX) :].partition("/")
+        return _BASE_URI + urllib.parse.quote(_unescape(name), safe="") + ("#/" + rest if rest else "")
+    return ref
+
+
+def _unescape(token: str) -> str:
+    return urllib.parse.unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+_JS_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_])")
+
+
+def _python_pattern(value: Any) -> str | None:
+    """The ECMA regex as Python understands it, or None when Python cannot compile it (then it is not checked)."""
+    if not isinstance(value, str):
+        return None
+    candidate = _JS_NAMED_GROUP.sub("(?P<", value)
+    try:
+        re.compile(candidate)
+    except (re.error, OverflowError):
+        return None
+    return candidate
+
+
+# -- formats -------------------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
+_UUID = re.compile(r"^(?:urn:uuid:)?[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\\\]]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,}$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-0-9A-Za-z]{0,61}[0-9A-Za-z])?)*\.?$")
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
+
+def _is_date(text: str) -> bool:
+    m = _DATE.match(text)
+    if not m:
+        return False
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date_time(text: str) -> bool:
+    m = _DATE_TIME.match(text)
+    if not m or not _is_date(m[1]):
+        return False
+    hour, minute, second = int(m[2]), int(m[3]), int(m[4])
+    return hour < 24 and minute < 60 and second <= 60
+
+
+def _is_time(text: str) -> bool:
+    m = _TIME.match(text)
+    return bool(m) and int(m[1]) < 24 and int(m[2]) < 60 and int(m[3]) <= 60
+
+
+def _is_ip(version: int) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        try:
+            return ipaddress.ip_address(text).version == version
+        except ValueError:
+            return False
+
+    return check
+
+
+def _is_byte(text: str) -> bool:
+    if not _BASE64.match(text):
+        return False
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _is_regex(text: str) -> bool:
+    return _python_pattern(text) is not None
+
+
+def _int_range(bits: int) -> Callable[[Any], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def check(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return True
+        if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+            return True  # not an integer: the `type` keyword reports that
+        return low <= value <= high
+
+    return check
+
+
+_STRING_FORMATS: dict[str, Callable[[str], bool]] = {
+    "date": _is_date,
+    "date-time": _is_date_time,
+    "time": _is_time,
+    "uuid": lambda s: bool(_UUID.match(s)),
+    "email": lambda s: bool(_EMAIL.match(s)),
+    "uri": lambda s: bool(_URI.match(s)),
+    "url": lambda s: bool(_URI.match(s)),
+    "hostname": lambda s: bool(_HOSTNAME.match(s)),
+    "ipv4": _is_ip(4),
+    "ipv6": _is_ip(6),
+    "byte": _is_byte,
+    "regex": _is_regex,
+}
+
+
+def format_checker() -> FormatChecker:
+    """A `FormatChecker` for the OpenAPI formats; formats it does not know always pass (as the spec says)."""
+    checker = FormatChecker(formats=())
+    for name, func in _STRING_FORMATS.items():
+        checker.checks(name)(_strings_only(func))
+    checker.checks("int32")(_int_range(32))
+    checker.checks("int64")(_int_range(64))
+    return checker
+
+
+def _strings_only(func: Callable[[str], bool]) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        return not isinstance(value, str) or func(value)
+
+    return check
+
+
+_FORMAT_CHECKER = format_checker()
+
+
+# -- validators and issues -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaIssue:
+    """One schema violation, in checker terms: the JSON Schema keyword, the path inside the value, a message."""
+
+    keyword: str
+    path: tuple[str | int, ...]
+    message: str
+
+
+class SchemaSet:
+    """The converted schemas of one API for one direction, and compiled validators for its schemas.
+
+    Named schemas are converted lazily, the first time a validator needs them, and stay in one registry.
+    """
+
+    def __init__(self, api: Api, mode: Mode) -> None:
+        self.api = api
+        self.mode = mode
+        self._converted: dict[str, Any] = {}
+        self._registry: Registry[Any] = Registry()
+
+    def _crawl(self, schema: Any) -> None:
+        """Register every named schema reachable from `schema` (transitively)."""
+        pending = list(_refs(schema))
+        new: list[tuple[str, Resource[Any]]] = []
+        while pending:
+            uri = pending.pop()
+            name = urllib.parse.unquote(uri[len(_BASE_URI) :].partition("#")[0])
+            key = _BASE_URI + urllib.parse.quote(name, safe="")
+            if key in self._converted:
+                continue
+            converted = to_json_schema(self.api.schemas.get(name, {}), self.mode, self.api)
+            self._converted[key] = converted
+            new.append((key, DRAFT202012.create_resource(converted)))
+            pending.extend(_refs(converted))
+        if new:
+            self._registry = self._registry.with_resources(new)
+
+    def validator(self, schema: Any) -> SchemaValidator:
+        """A compiled validator for one OpenAPI schema (e.g. a parameter's or a media type's)."""
+        converted = to_json_schema(schema, self.mode, self.api)
+        self._crawl(converted)
+        return SchemaValidator(converted, self._registry, self.api)
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_BASE_URI):
+                yield ref
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+
+class SchemaValidator:
+    """Validates values against one converted schema and explains every violation in plain English."""
+
+    __slots__ = ("_validator", "_api", "schema")
+
+    def __init__(self, schema: Any, registry: Registry[Any], api: Api) -> None:
+        self.schema = schema
+        self._api = api
+        self._validator = Draft202012Validator(schema, registry=registry, format_checker=_FORMAT_CHECKER)
+
+    def issues(self, value: Any) -> list[SchemaIssue]:
+        """Every violation (not just the first), each at its own path; [] when `value` is valid."""
+        if self.schema == {} or self.schema is True:
+            return []
+        return [issue for error in self._validator.iter_errors(value) for issue in _explain(error)]
+
+
+def _explain(error: ValidationError) -> Iterable[SchemaIssue]:
+    path = tuple(error.absolute_path)
+    keyword = str(error.validator)
+    instance = error.instance
+    expected = error.validator_value
+    if keyword in ("anyOf", "oneOf") and error.context:
+        branch = _closest_branch(error)
+        if branch is not None:
+            for sub in branch:
+                yield from _explain(sub)
+            return
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = list(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        for name in instance:
+            if name in known or any(p.search(name) for p in patterns):
+                continue
+            message = f"unknown property '{name}'.{did_you_mean(name, known)}".rstrip(".") + ""
+            yield SchemaIssue("additionalProperties", (*path, name), _sentence(message))
+        return
+    if keyword == "required" and isinstance(instance, dict):
+        for name in expected:
+            if name not in instance:
+                yield SchemaIssue("required", (*path, name), f"Missing required property '{name}'.")
+        return
+    yield SchemaIssue(keyword, path, _message(keyword, instance, expected, error))
+
+
+def _closest_branch(error: ValidationError) -> list[ValidationError] | None:
+    """For anyOf / oneOf, the errors of the alternative the value came closest to (None if ambiguous)."""
+    if str(error.validator) == "oneOf" and not any(True for _ in error.context or ()):
+        return None
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        index = sub.schema_path[0] if sub.schema_path else -1
+        by_branch.setdefault(int(index) if isinstance(index, int) else -1, []).append(sub)
+    if not by_branch:
+        return None
+    # A branch whose errors are only deeper than the value itself (its type matched) beats a type mismatch.
+    depth = len(error.absolute_path)
+
+    def score(errors: list[ValidationError]) -> tuple[int, int]:
+        shallow = sum(1 for e in errors if len(e.absolute_path) == depth and e.validator in ("type", "enum", "const"))
+        return (shallow, len(errors))
+
+    ranked = sorted(by_branch.values(), key=score)
+    if len(ranked) > 1 and score(ranked[0]) == score(ranked[1]) and score(ranked[0])[0] > 0:
+        return None
+    return ranked[0]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:] if text else text
+    return text if text.endswith((".", "?")) else text + "."
+
+
+def describe(value: Any) -> str:
+    """`'abc'` → "the string 'abc'": how messages show a wrong value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "the boolean " + ("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(value)
+
+
+def _types(expected: Any) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    words = {"integer": "an integer", "object": "an object", "array": "an array", "null": "null"}
+    return " or ".join(words.get(str(n), f"a {n}") for n in names)
+
+
+def _message(keyword: str, instance: Any, expected: Any, error: ValidationError) -> str:
+    got = describe(instance)
+    if keyword == "type":
+        return f"Must be {_types(expected)}, got {got}."
+    if keyword == "enum":
+        shown = ", ".join(repr(v) for v in list(expected)[:12]) + (", ..." if len(expected) > 12 else "")
+        hint = did_you_mean(instance, [v for v in expected if isinstance(v, str)]) if isinstance(instance, str) else ""
+        return f"Must be one of {shown}; got {got}.{hint}"
+    if keyword == "const":
+        return f"Must be {expected!r}, got {got}."
+    if keyword == "format":
+        return f"{got[0].upper() + got[1:]} is not a valid {expected}."
+    if keyword == "pattern":
+        return f"{got[0].upper() + got[1:]} does not match the pattern {expected!r}."
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "greater than",
+        "exclusiveMaximum": "less than",
+    }
+    if keyword in bounds:
+        return f"Must be {bounds[keyword]} {expected}, got {instance}."
+    sizes = {
+        "minLength": ("at least", "character"),
+        "maxLength": ("at most", "character"),
+        "minItems": ("at least", "item"),
+        "maxItems": ("at most", "item"),
+        "minProperties": ("at least", "property"),
+        "maxProperties": ("at most", "property"),
+    }
+    if keyword in sizes:
+        word, unit = sizes[keyword]
+        plural = unit if expected == 1 else ("properties" if unit == "property" else unit + "s")
+        return f"Must have {word} {expected} {plural}, got {got}."
+    if keyword == "multipleOf":
+        return f"Must be a multiple of {expected}, got {instance}."
+    if keyword == "uniqueItems":
+        return "Items must be unique."
+    if keyword == "oneOf":
+        return f"Must match exactly one of the {len(expected)} alternatives; {got} matches none or several."
+    if keyword == "anyOf":
+        return f"Must match at least one of the {len(expected)} alternatives; {got} matches none."
+    if keyword == "not":
+        return f"{got[0].upper() + got[1:]} is not allowed here."
+    return _sentence(error.message)

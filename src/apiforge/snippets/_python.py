@@ -1,0 +1,64 @@
+"""Literal builders shared by the Python targets (`python_requests`, `python_httpx`, `python_python3`)."""
+
+from __future__ import annotations
+
+from apiforge.http import FormBody, HttpRequest, MultipartBody
+from apiforge.snippets._common import content_type, grouped, py_str
+
+__all__ = ["dict_literal", "file_tuples", "header_dict", "pairs_literal"]
+
+
+def dict_literal(items: list[tuple[str, str]]) -> str:
+    """`{"k": v, ...}` from already-rendered values: inline for one short item, else one item per line."""
+    if len(items) == 1:
+        key, value = items[0]
+        line = "{" + key + ": " + value + "}"
+        if len(line) < 80 and "\n" not in value:
+            return line
+    return "{\n" + "".join(f"    {k}: {v},\n" for k, v in items) + "}"
+
+
+def pairs_literal(pairs: tuple[tuple[str, str], ...], *, single: bool = False) -> str:
+    """A dict literal of string pairs; a repeated key becomes a list (`params`, `data`), or keeps its last value
+    when `single` (cookies)."""
+    items = []
+    for key, values in grouped(pairs).items():
+        if len(values) == 1 or single:
+            items.append((py_str(key), py_str(values[-1])))
+        else:
+            items.append((py_str(key), "[" + ", ".join(py_str(v) for v in values) + "]"))
+    return dict_literal(items)
+
+
+def header_dict(request: HttpRequest, *, implicit_json: bool) -> list[tuple[str, str]]:
+    """Rendered `(name, value)` items for a headers dict, with the `Content-Type` the client does not set itself.
+
+    `implicit_json`: the client sends `application/json` on its own (`json=`). Repeated names are joined with
+    ', ', which HTTP defines as equivalent.
+    """
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for name, value in request.headers:
+        merged.setdefault(name.lower(), (name, []))[1].append(value)
+    media_type = content_type(request)
+    body = request.body
+    implicit = (implicit_json and media_type == "application/json") or (
+        isinstance(body, FormBody) and media_type == "application/x-www-form-urlencoded"
+    )
+    if media_type and not implicit and "content-type" not in merged:
+        merged["content-type"] = ("Content-Type", [media_type])
+    return [(py_str(name), py_str(", ".join(values))) for name, values in merged.values()]
+
+
+def file_tuples(body: MultipartBody) -> str:
+    """The `files=` argument of requests/httpx: `(filename, content, content_type)` per part, `None` filename for
+    plain fields; a list of pairs when a field name repeats (a dict would drop it)."""
+    items = []
+    for part in body.parts:
+        fields = [py_str(part.filename) if part.is_file else "None", py_str(part.value)]
+        if part.content_type:
+            fields.append(py_str(part.content_type))
+        items.append((py_str(part.name), "(" + ", ".join(fields) + ")"))
+    if len({k for k, _ in items}) == len(items):
+        return dict_literal(items)
+    return "[\n" + "".join(f"    ({k}, {v}),\n" for k, v in items) + "]"
+
