@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
@@ -106,9 +108,9 @@ def test_no_color_means_no_escape_codes(filled: Run) -> None:
     assert "\x1b[" not in filled("apis", env={"NO_COLOR": "1"}).stdout
 
 
-def test_catalog_option_after_the_command(filled: Run, tmp_path) -> None:  # noqa: ANN001
-    other = tmp_path / "other.db"
-    assert filled.runner.invoke(__import__("apiforge.cli").cli.app, ["apis", "--json", "--catalog", str(other)]).stdout.strip() == "[]"
+def test_catalog_option_after_the_command_wins(filled: Run, tmp_path: Path) -> None:
+    result = filled("apis", "--json", "--catalog", str(tmp_path / "other.db"))
+    assert json.loads(result.stdout) == []
 
 
 def test_help_teaches_with_examples(run: Run) -> None:
@@ -123,7 +125,7 @@ def test_empty_catalog(run: Run) -> None:
     assert run.json("ops") == []
 
 
-def test_bad_catalog_file_is_an_input_error(tmp_path) -> None:  # noqa: ANN001
+def test_bad_catalog_file_is_an_input_error(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.db"
     bogus.write_text("not sqlite" * 200)
     result = Run(bogus)("apis", code=2)

@@ -20,9 +20,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
 
@@ -41,8 +39,10 @@ Source = str | os.PathLike[str] | LoadedSpec
 ProgressCallback = Callable[[IngestResult, int, int], None]
 """Called after each spec with `(result, done, total)`."""
 
-#: Below this many specs a process pool costs more to start than it saves (measured: benchmarks/ingest.py).
-POOL_THRESHOLD = 24
+#: Below this many specs a process pool costs more to start than it saves: starting the forkserver and workers
+#: takes 1.5-2 s on 2 cores, while the 20 shared directory specs parse in about 1.2 s serially
+#: (benchmarks/ingest.py).
+POOL_THRESHOLD = 64
 
 _API_COLUMNS = (
     "id, title, version, description, source, digest, spec_version, kind, "
@@ -121,17 +121,24 @@ class Catalog:
             if progress is not None:
                 progress(result, len(results), total)
 
-        if workers <= 1 or total < 2:
+        paths = [os.fspath(i) for i in items if not isinstance(i, LoadedSpec)]
+        if workers <= 1 or len(paths) < 2:
             for item in items:
                 record(self.ingest(item))
             return results
-        paths = [os.fspath(i) for i in items if not isinstance(i, LoadedSpec)]
+        from concurrent.futures import ProcessPoolExecutor  # here: ~0.1 s of imports most commands never need
+        from multiprocessing import get_context
+
         # forkserver, not fork: the caller may run threads (a progress bar) and forking those is unsafe.
         context = get_context("forkserver")
         with ProcessPoolExecutor(max_workers=min(workers, len(paths) or 1), mp_context=context) as pool:
             prepared = pool.map(load_and_prepare, paths, chunksize=1)
-            for item in items:
-                record(self.ingest(item) if isinstance(item, LoadedSpec) else self._write(next(prepared)))
+            try:
+                for item in items:
+                    record(self.ingest(item) if isinstance(item, LoadedSpec) else self._write(next(prepared)))
+            except BaseException:  # Ctrl-C or a failing callback: do not parse the remaining specs first
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         return results
 
     def _write(self, prepared: PreparedSpec | Failure) -> IngestResult:

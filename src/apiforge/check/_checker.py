@@ -21,7 +21,7 @@ from apiforge.check._match import PathIndex, PathMatch, ServerPattern, server_pa
 from apiforge.check._operation import PreparedOperation
 from apiforge.check._schema import SchemaSet
 from apiforge.http._models import HttpRequest
-from apiforge.spec.model import Api
+from apiforge.spec.model import Api, Operation
 
 __all__ = ["Checker", "PreparedApi", "check_request", "prepare"]
 
@@ -103,7 +103,9 @@ class Checker:
                 rest = server.match(scheme, netloc, path)
                 if rest is not None:
                     (relative if server.host is None else absolute).append((prepared, rest, server))
-        candidates = absolute or relative
+        # The host names the API: relative servers of other APIs (which match any host) do not compete.
+        hosts = {id(p) for p, _, _ in absolute}
+        candidates = absolute + [c for c in relative if id(c[0]) in hosts] if absolute else relative
         server_known = bool(candidates)
         if absolute:
             schemes = {s for _, _, server in absolute for s in server.schemes}
@@ -129,8 +131,8 @@ class Checker:
             return CheckResult(api_id, None, {}, tuple(diags))
         hits.sort(key=lambda h: h[1].score, reverse=True)  # stable: keeps API order among equal scores
         method = request.method.upper()
-        chosen = next(((p, m) for p, m in hits if method in m.methods), None)
-        if chosen is None:
+        with_method = [(p, m) for p, m in hits if method in m.methods]
+        if not with_method:
             prepared, match = hits[0]
             allowed = ", ".join(sorted(match.methods))
             diags.append(
@@ -142,10 +144,14 @@ class Checker:
                 )
             )
             return CheckResult(prepared.api.id, None, match.params, tuple(diags))
-        prepared, match = chosen
-        op = match.methods[method]
-        diags.extend(prepared.operation(op.id).check(request, match.params))
-        return CheckResult(prepared.api.id, op.id, match.params, tuple(diags))
+        best = with_method[0][1].score
+        choices = [(p, m, op) for p, m in with_method if m.score == best for op in m.methods[method]]
+        if len(choices) == 1:
+            prepared, match, op = choices[0]
+            op_diags = prepared.operation(op.id).check(request, match.params)
+        else:
+            prepared, match, op, op_diags = _cleanest(request, choices)
+        return CheckResult(prepared.api.id, op.id, match.params, tuple(diags + op_diags))
 
     def _fallback(self, path: str) -> list[tuple[PreparedApi, str, ServerPattern]]:
         """With no server matching, still find the operation by path (to report more than the host)."""
@@ -163,7 +169,7 @@ class Checker:
 
         _, netloc, _ = split_url(url)
         known = sorted({s.template for p in self.apis for s in p.servers})
-        hosts = sorted({split_url(t)[1] for t in known if "://" in t})
+        hosts = sorted({split_url(s.example)[1] for p in self.apis for s in p.servers if "://" in s.example})
         hint = did_you_mean(netloc, hosts)
         shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         scope = f"API '{self.apis[0].api.id}'" if len(self.apis) == 1 else f"any of the {len(self.apis)} APIs"
@@ -179,6 +185,23 @@ class Checker:
         apis = sorted({c[0].api.id for c in candidates})
         hint = " Did you mean " + " or ".join(f"'{s}'" for s in suggestions[:3]) + "?" if suggestions else ""
         return f"No path of {', '.join(apis)} matches '{shown_path}'.{hint}"
+
+
+def _cleanest(
+    request: HttpRequest, choices: list[tuple[PreparedApi, PathMatch, Operation]]
+) -> tuple[PreparedApi, PathMatch, Operation, list[Diagnostic]]:
+    """Among equally good matches (`/a/{id}` vs `/a/{name}`, or `/#Action=X` fragments), the one the request
+    fits best: fragment `key=value` pairs present in the query first, then fewest errors, then spec order."""
+    query = set(request.query)
+    ranked = []
+    for index, (prepared, match, op) in enumerate(choices):
+        diags = prepared.operation(op.id).check(request, match.params)
+        fragment = op.path.partition("#")[2]
+        wanted = {tuple(pair.split("=", 1)) for pair in fragment.split("&") if "=" in pair}
+        errors = sum(d.severity == "error" for d in diags)
+        ranked.append(((len(wanted - query), errors, len(diags), index), (prepared, match, op, diags)))
+    ranked.sort(key=lambda r: r[0])
+    return ranked[0][1]
 
 
 def check_request(request: HttpRequest, apis: Api | Sequence[Api]) -> CheckResult:

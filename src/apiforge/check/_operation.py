@@ -61,7 +61,7 @@ def media_type_of(text: str) -> str:
 
 
 def is_json_media(mt: str) -> bool:
-    return mt == "application/json" or mt.endswith("+json") or mt.endswith("/json")
+    return mt == "application/json" or mt.endswith(("+json", "/json"))
 
 
 def pick_media_type(content: dict[str, MediaType], mt: str) -> str | None:
@@ -138,9 +138,7 @@ class PreparedOperation:
     def check(self, request: HttpRequest, path_params: dict[str, str]) -> list[Diagnostic]:
         diags: list[Diagnostic] = []
         if self.op.deprecated:
-            diags.append(
-                Diagnostic("deprecated-operation", "warning", "", f"Operation '{self.op.id}' is deprecated.")
-            )
+            diags.append(Diagnostic("deprecated-operation", "warning", "", f"Operation '{self.op.id}' is deprecated."))
         view = _view(request)
         self._check_path(path_params, diags)
         self._check_query(request, diags)
@@ -206,7 +204,8 @@ class PreparedOperation:
                 present = {k: v for k, v in query.items() if k in props or (self.free_form_query and k not in used)}
                 present = {k: v for k, v in present.items() if k not in self.query_names or k == p.name}
                 if not present:
-                    if p.required:
+                    # An empty map is a valid value that serialises to no keys at all: only missing if not allowed.
+                    if p.required and (schema.get("required") or schema.get("minProperties")):
                         diags.append(_missing(p, location))
                     continue
                 used.update(present)
@@ -392,4 +391,3 @@ def _param_diag(issue: SchemaIssue, location: str, p: Parameter) -> Diagnostic:
     if issue.keyword == "type" and not issue.path:
         message = f"{p.location.capitalize()} parameter '{p.name}' {message[0].lower()}{message[1:]}"
     return _err(issue_code(issue.keyword), where, message)
-

@@ -64,7 +64,8 @@ def check_response(
             continue
         decoded = split_style(api, [value], schema, "simple", False)
         for issue in prepared.validator((f"response-header-{response.status}", name), schema).issues(decoded):
-            diags.append(Diagnostic("invalid-header", "error", join_location(f"header.{name}", issue.path), issue.message))
+            where = join_location(f"header.{name}", issue.path)
+            diags.append(Diagnostic("invalid-header", "error", where, issue.message))
     if body is NO_BODY or not response.content:
         return diags
     mt = media_type_of(lower.get("content-type", ""))

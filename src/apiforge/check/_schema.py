@@ -8,6 +8,10 @@ So each schema is converted once into standard JSON Schema 2020-12, handling wha
 - `nullable: true` (and Swagger's `x-nullable`) adds `null` to the type (or the enum);
 - `readOnly` properties are not required in requests, `writeOnly` ones not in responses;
 - boolean `exclusiveMinimum` / `exclusiveMaximum` (3.0) become the numeric 2020-12 form;
+- `oneOf` is checked as `anyOf`: a value matching *several* alternatives passes. Overlapping alternatives
+  without a discriminating `required` / `additionalProperties: false` are a common spec bug (every object
+  then matches both), and real servers accept such values; flagging every call would make the checker
+  useless there. A value matching *no* alternative is still an error (see docs/prism-deviations.md);
 - 3.1 type arrays pass through; `discriminator`, `example`, `xml` and `x-*` keys are dropped (the
   discriminator only speeds up `oneOf` selection, it does not change what is valid);
 - junk that real specs contain (`type: file`, `required: true`, regexes Python cannot compile) is dropped
@@ -86,7 +90,8 @@ def to_json_schema(schema: Any, mode: Mode, api: Api | None = None) -> Any:
                 out[key] = {k: to_json_schema(v, mode, api) for k, v in value.items()}
         elif key in _SCHEMA_LISTS:
             if isinstance(value, list):
-                out[key] = [to_json_schema(v, mode, api) for v in value]
+                # `oneOf` is checked as `anyOf`: see the module docstring.
+                out["anyOf" if key == "oneOf" else key] = [to_json_schema(v, mode, api) for v in value]
         elif key in _SCHEMA_ONE:
             if isinstance(value, (dict, bool)):
                 out[key] = to_json_schema(value, mode, api)
@@ -195,7 +200,8 @@ _TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
 _UUID = re.compile(r"^(?:urn:uuid:)?[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\\\]]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,}$")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-0-9A-Za-z]{0,61}[0-9A-Za-z])?)*\.?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}\.?$){_LABEL}(?:\.{_LABEL})*\.?$")
 _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 
 
@@ -371,10 +377,19 @@ class SchemaValidator:
         """Every violation (not just the first), each at its own path; [] when `value` is valid."""
         if self.schema == {} or self.schema is True:
             return []
-        return [issue for error in self._validator.iter_errors(value) for issue in _explain(error)]
+        seen: dict[tuple[str, tuple[str | int, ...], str], SchemaIssue] = {}
+        for error in self._validator.iter_errors(value):
+            for issue in _explain(error):
+                seen.setdefault((issue.keyword, issue.path, issue.message), issue)
+        return list(seen.values())
+
+
+_PLACEHOLDER = re.compile(r"^\{\{[A-Za-z_][A-Za-z0-9_]*\}\}$")
 
 
 def _explain(error: ValidationError) -> Iterable[SchemaIssue]:
+    if isinstance(error.instance, str) and _PLACEHOLDER.match(error.instance):
+        return  # a `{{placeholder}}` stands for a value the caller fills in later: it is not wrong
     path = tuple(error.absolute_path)
     keyword = str(error.validator)
     instance = error.instance
@@ -392,12 +407,13 @@ def _explain(error: ValidationError) -> Iterable[SchemaIssue]:
         for name in instance:
             if name in known or any(p.search(name) for p in patterns):
                 continue
-            message = f"unknown property '{name}'.{did_you_mean(name, known)}".rstrip(".") + ""
-            yield SchemaIssue("additionalProperties", (*path, name), _sentence(message))
+            message = f"Unknown property '{name}'.{did_you_mean(name, known)}"
+            yield SchemaIssue("additionalProperties", (*path, name), message)
         return
     if keyword == "required" and isinstance(instance, dict):
+        # jsonschema reports each missing name as its own error; `validator_value` is the whole list.
         for name in expected:
-            if name not in instance:
+            if name not in instance and repr(name) in error.message:
                 yield SchemaIssue("required", (*path, name), f"Missing required property '{name}'.")
         return
     yield SchemaIssue(keyword, path, _message(keyword, instance, expected, error))

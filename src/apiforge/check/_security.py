@@ -2,8 +2,10 @@
 
 A credential counts as present when the header / query parameter / cookie that carries it is there and not
 empty; a `{{placeholder}}` is present (it stands for the secret). For HTTP schemes the `Authorization` header
-must also name the scheme (`Basic ...`, `Bearer ...`, `Digest ...`); OAuth2 and OpenID Connect want a bearer
-token. Schemes the checker cannot observe (mutual TLS, vendor signing schemes, unknown names) are satisfied.
+must also name the scheme (`Basic ...`, `Bearer ...`); OAuth2 and OpenID Connect want a bearer token. Schemes
+whose credential only exists at send time or outside the request are satisfied, because a static request cannot
+show them: HTTP digest / negotiate (answered after a challenge), mutual TLS, vendor signing schemes
+(`x-amazon-apigateway-authtype`, e.g. AWS SigV4), and names missing from `securitySchemes`.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Credential:
     @classmethod
     def from_scheme(cls, scheme: SecurityScheme) -> Credential:
         kind = scheme.type
+        if any(key.startswith("x-amazon-apigateway-authtype") for key in scheme.extensions):
+            return cls(scheme.name, "", "", label=f"signed '{scheme.name}'")  # a per-request signature
         if kind == "apiKey" and scheme.location in ("header", "query", "cookie") and scheme.param_name:
             return cls(
                 scheme.name,
@@ -60,15 +64,15 @@ class Credential:
                 scheme.param_name,
                 label=f"API key '{scheme.name}' in {scheme.location} '{scheme.param_name}'",
             )
-        if kind == "http":
-            which = (scheme.scheme or "").lower()
-            prefix = which + " " if which in ("basic", "bearer", "digest") else ""
+        if kind == "http" and (scheme.scheme or "").lower() in ("basic", "bearer"):
+            which = scheme.scheme.lower()
+            prefix = which + " "
             return cls(
                 scheme.name,
                 "header",
                 "Authorization",
                 prefix,
-                label=f"HTTP {which or 'auth'} '{scheme.name}' (Authorization: {which.capitalize()} ...)",
+                label=f"HTTP {which} '{scheme.name}' (Authorization: {which.capitalize()} ...)",
             )
         if kind in ("oauth2", "openIdConnect"):
             return cls(

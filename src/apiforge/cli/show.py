@@ -50,6 +50,12 @@ def describe_scheme(scheme: SecurityScheme) -> str:
     return scheme.type
 
 
+def _spec_label(api: Api) -> str:
+    if not api.spec_version:
+        return api.kind
+    return ("Swagger " if api.spec_version.startswith("2") else "OpenAPI ") + api.spec_version
+
+
 def _auth_lines(api: Api, op: Operation) -> list[str]:
     if not op.security:
         return ["none"]
@@ -88,7 +94,7 @@ def _print_api(console: Console, row: ApiRow, api: Api, ops: list[OperationRow],
 
     console.print(f"[bold]{escape(api.title)}[/] [dim]{escape(api.id)} · version {escape(api.version)}[/]")
     console.print(
-        f"{escape(api.spec_version and 'OpenAPI/Swagger ' + api.spec_version or api.kind)} · "
+        f"{escape(_spec_label(api))} · "
         f"{row.operation_count} operations · {row.schema_count} schemas · source {escape(api.source)}"
     )
     if api.description:

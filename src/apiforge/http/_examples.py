@@ -4,9 +4,10 @@ The order is: `example` / `examples`, `default`, `const`, first `enum` value, a 
 (date-time, email, uuid, ...), then one for the `type` that respects `minimum`/`maximum` and
 `minLength`/`maxLength` (`pattern` is not honoured). Objects get their required properties (all of them when
 `fill_all`), arrays one item, `oneOf`/`anyOf` their first non-null branch, `allOf` the merged schema. `readOnly`
-properties are left out: these values go into requests. Recursion stops at `MAX_DEPTH` nested objects/arrays,
-so recursive schemas terminate. Names that look like secrets (`password`, `api_key`, `token`) get a
-`{{placeholder}}`, never an invented credential. Everything is deterministic: same schema, same value.
+properties are left out: these values go into requests. A `$ref` met again inside itself gives an empty
+container (and nesting stops at `MAX_DEPTH`), so recursive schemas terminate. Names that look like secrets
+(`password`, `api_key`, `token`) get a `{{placeholder}}`, never an invented credential. Everything is
+deterministic: same schema, same value.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ __all__ = ["MAX_DEPTH", "Synthesized", "is_secret_name", "snake_name", "synthesi
 
 JsonDict = dict[str, Any]
 
-#: Nesting depth (objects and arrays) after which synthesis returns empty containers.
-MAX_DEPTH = 6
+#: Nesting depth (objects and arrays) after which synthesis returns empty containers: a safety net, since
+#: recursion (a `$ref` met again inside itself) already stops at the first repeat.
+MAX_DEPTH = 12
 
 _SECRET = re.compile(r"(pass(word|wd)?|secret|token|api[_-]?key|apikey|credential|private[_-]?key|signature)$", re.I)
 
@@ -75,13 +77,14 @@ def synthesize(api: Api, schema: Any, *, name: str = "", fill_all: bool = False)
     examples = flat.get("examples")
     if isinstance(examples, list) and examples:
         return Synthesized(examples[0], "example")
-    value = _value(api, flat, name, fill_all, 0)
+    refs = frozenset({schema["$ref"]}) if isinstance(schema, dict) and "$ref" in schema else frozenset()
+    value = _value(api, flat, name, fill_all, 0, refs)
     is_placeholder = isinstance(value, str) and value.startswith("{{") and value.endswith("}}")
     return Synthesized(value, "placeholder" if is_placeholder else "synthesized")
 
 
-def _value(api: Api, flat: JsonDict, name: str, fill_all: bool, depth: int) -> Any:
-    """The value of an already flattened schema, ignoring nothing but examples at the top (used for nesting)."""
+def _value(api: Api, flat: JsonDict, name: str, fill_all: bool, depth: int, refs: frozenset[str]) -> Any:
+    """The value of an already flattened schema; `refs` are the `$ref`s entered on the way here."""
     for key in ("example", "default", "const"):
         if key in flat:
             return flat[key]
@@ -95,33 +98,63 @@ def _value(api: Api, flat: JsonDict, name: str, fill_all: bool, depth: int) -> A
         branches = [b for b in flat.get(key) or [] if schema_type(flatten(api, b)) != "null"]
         if branches:
             base = {k: v for k, v in flat.items() if k not in ("oneOf", "anyOf")}
-            branch = flatten(api, branches[0])
-            return _value(api, {**base, **branch}, name, fill_all, depth)
+            branch, inner = _enter(api, branches[0], refs)
+            if inner is None:
+                return _empty(branch)
+            return _value(api, {**base, **branch}, name, fill_all, depth, inner)
     kind = schema_type(flat)
     if kind == "object":
-        return _object(api, flat, fill_all, depth)
+        return _object(api, flat, fill_all, depth, refs)
     if kind == "array":
         if depth >= MAX_DEPTH:
             return []
         count = min(max(int(flat.get("minItems") or 1), 1), 3)
-        item = _nested(api, flat.get("items") or {}, name, fill_all, depth + 1)
+        item = _nested(api, flat.get("items") or {}, name, fill_all, depth + 1, refs)
         return [item] * count
+    if kind in ("string", "") and (is_secret_name(name) or flat.get("format") == "password"):
+        return placeholder(snake_name(name or "password"))
+    return _scalar(flat, kind)
+
+
+def _enter(api: Api, schema: Any, refs: frozenset[str]) -> tuple[JsonDict, frozenset[str] | None]:
+    """The flattened sub-schema and the refs on the path into it; None when the sub-schema is a repeated `$ref`."""
+    flat = flatten(api, schema)
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if not isinstance(ref, str):
+        return flat, refs
+    if ref in refs:
+        return flat, None
+    return flat, refs | {ref}
+
+
+def _empty(flat: JsonDict) -> Any:
+    """What a recursive occurrence becomes: an empty container, or a plain scalar."""
+    kind = schema_type(flat)
+    if kind == "array":
+        return []
+    if kind in ("object", ""):
+        return {}
+    return _scalar(flat, kind)
+
+
+def _scalar(flat: JsonDict, kind: str) -> Any:
     if kind in ("integer", "number"):
         return _number(flat, kind)
     if kind == "boolean":
         return True
     if kind == "null":
         return None
-    if is_secret_name(name) or flat.get("format") == "password":
-        return placeholder(snake_name(name or "password"))
     return _string(flat)
 
 
-def _nested(api: Api, schema: Any, name: str, fill_all: bool, depth: int) -> Any:
-    return _value(api, flatten(api, schema), name, fill_all, depth)
+def _nested(api: Api, schema: Any, name: str, fill_all: bool, depth: int, refs: frozenset[str]) -> Any:
+    flat, inner = _enter(api, schema, refs)
+    if inner is None:
+        return _empty(flat)
+    return _value(api, flat, name, fill_all, depth, inner)
 
 
-def _object(api: Api, flat: JsonDict, fill_all: bool, depth: int) -> JsonDict:
+def _object(api: Api, flat: JsonDict, fill_all: bool, depth: int, refs: frozenset[str]) -> JsonDict:
     if depth >= MAX_DEPTH:
         return {}
     props: JsonDict = flat.get("properties") or {}
@@ -131,10 +164,10 @@ def _object(api: Api, flat: JsonDict, fill_all: bool, depth: int) -> JsonDict:
     names += [r for r in required if r not in props]
     out: JsonDict = {}
     for prop_name in names:
-        prop = flatten(api, props.get(prop_name, {}))
-        if prop.get("readOnly"):
+        raw = props.get(prop_name, {})
+        if flatten(api, raw).get("readOnly"):
             continue
-        out[prop_name] = _value(api, prop, prop_name, fill_all, depth + 1)
+        out[prop_name] = _nested(api, raw, prop_name, fill_all, depth + 1, refs)
     return out
 
 

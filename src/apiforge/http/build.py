@@ -390,11 +390,18 @@ class _Builder:
         {"query": self.query, "cookie": self.cookies}.get(location, self.headers).append((name, value))
 
     def _path(self) -> str:
+        """The encoded path. A `#...` suffix (AWS-style operation keys) is dropped; a `?a=b` suffix becomes query."""
+        template = self.op.path.split("#", 1)[0]
+        template, _, fixed = template.partition("?")
+        if fixed:
+            placed = {k for k, _ in self.query}
+            pairs = urllib.parse.parse_qsl(fixed, keep_blank_values=True)
+            self.query[:0] = [(k, v) for k, v in pairs if k not in placed]
         out: list[str] = []
         pos = 0
         declared = {p.name for p in self.op.parameters if p.location == "path"}
-        for match in _TEMPLATE.finditer(self.op.path):
-            out.append(urllib.parse.quote(self.op.path[pos : match.start()], safe=_LITERAL_SAFE))
+        for match in _TEMPLATE.finditer(template):
+            out.append(urllib.parse.quote(template[pos : match.start()], safe=_LITERAL_SAFE))
             name = match.group(1)
             if name in self.path_values:
                 out.append(self.path_values[name])
@@ -404,8 +411,8 @@ class _Builder:
                     self.provenance.setdefault(name, "placeholder")
                 out.append(placeholder(snake_name(name)))
             pos = match.end()
-        out.append(urllib.parse.quote(self.op.path[pos:], safe=_LITERAL_SAFE))
-        for name in sorted(declared - {m.group(1) for m in _TEMPLATE.finditer(self.op.path)}):
+        out.append(urllib.parse.quote(template[pos:], safe=_LITERAL_SAFE))
+        for name in sorted(declared - {m.group(1) for m in _TEMPLATE.finditer(template)}):
             self.warnings.append(f"path parameter '{name}' does not appear in the path template; left out")
         path = "".join(out)
         return path if path.startswith("/") else "/" + path

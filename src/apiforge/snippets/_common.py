@@ -15,20 +15,24 @@ from typing import Any
 
 import orjson
 
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, placeholder_to_code
+from apiforge.http import Body, FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, placeholder_to_code
+from apiforge.http._models import encode_query
 
 __all__ = [
+    "body_of",
     "body_text",
     "c_str",
     "content_type",
     "cookie_header",
     "finish",
+    "full_url",
     "go_raw_or_str",
     "go_str",
     "grouped",
     "java_str",
     "js_str",
     "json_text",
+    "path_and_query",
     "php_str",
     "py_literal",
     "py_str",
@@ -147,6 +151,36 @@ def shell_quote(text: str) -> str:
 # -- request parts -------------------------------------------------------------------------------------------------
 
 
+def full_url(request: HttpRequest) -> str:
+    """`request.full_url` with placeholders in code form (`REPLACE_X`), which percent-encoding would otherwise
+    turn into `%7B%7Bx%7D%7D` before `finish()` could see them."""
+    if not request.query:
+        return request.url
+    return request.url + "?" + _coded_query(request)
+
+
+def path_and_query(request: HttpRequest) -> str:
+    """The request target (`/path?query`) for clients that take host and path apart, placeholders as code."""
+    path = request.path
+    return path + "?" + _coded_query(request) if request.query else path
+
+
+def _coded_query(request: HttpRequest) -> str:
+    query = request.query
+    if any("{{" in k or "{{" in v for k, v in query):
+        query = tuple((placeholder_to_code(k), placeholder_to_code(v)) for k, v in query)
+    return encode_query(query)
+
+
+def body_of(request: HttpRequest) -> Body | None:
+    """The body to render: `None` also for a form with no fields, which sends nothing (specs such as Stripe's
+    declare optional form bodies even on GET, where a client would send no body at all)."""
+    body = request.body
+    if isinstance(body, FormBody) and not body.fields:
+        return None
+    return body
+
+
 def json_text(value: Any, *, pretty: bool = True) -> str:
     """JSON text with non-ASCII kept, 2-space indented (or compact); orjson for speed, `json` for what it refuses."""
     try:
@@ -166,7 +200,7 @@ def body_text(request: HttpRequest) -> str:
 
     Multipart bodies have no single text (the client writes the boundary): renderers handle their parts.
     """
-    body = request.body
+    body = body_of(request)
     if body is None:
         return ""
     if isinstance(body, JsonBody):
@@ -181,7 +215,7 @@ def body_text(request: HttpRequest) -> str:
 def content_type(request: HttpRequest) -> str | None:
     """The `Content-Type` a snippet must set itself: the body's media type, except for multipart (whose header
     carries the boundary the client library generates) and when there is no body."""
-    body = request.body
+    body = body_of(request)
     if body is None or isinstance(body, MultipartBody):
         return None
     return body.media_type

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import content_type, grouped, js_str, json_text, raw_text
+from apiforge.snippets._common import body_of, content_type, grouped, js_str, json_text, raw_text
 
 __all__ = ["body_expression", "form_data_lines", "header_items", "js_key", "js_object", "search_params"]
 
@@ -68,7 +68,7 @@ def form_data_lines(parts: tuple[Part, ...], name: str = "form") -> list[str]:
 
 def body_expression(request: HttpRequest) -> str:
     """The `body` value for fetch/XHR of a non-multipart body: `JSON.stringify(...)`, URLSearchParams or a string."""
-    body = request.body
+    body = body_of(request)
     if isinstance(body, JsonBody):
         return "JSON.stringify(" + json_text(body.value) + ")"
     if isinstance(body, FormBody):

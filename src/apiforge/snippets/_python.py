@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, MultipartBody
-from apiforge.snippets._common import content_type, grouped, py_str
+from apiforge.snippets._common import body_of, content_type, grouped, py_str
 
-__all__ = ["dict_literal", "file_tuples", "header_dict", "pairs_literal"]
+__all__ = ["dict_literal", "file_tuples", "header_dict", "list_literal", "pairs_literal"]
 
 
 def dict_literal(items: list[tuple[str, str]]) -> str:
@@ -16,6 +16,14 @@ def dict_literal(items: list[tuple[str, str]]) -> str:
         if len(line) < 80 and "\n" not in value:
             return line
     return "{\n" + "".join(f"    {k}: {v},\n" for k, v in items) + "}"
+
+
+def list_literal(items: list[str]) -> str:
+    """`[a, b]` from rendered items: inline when short, else one item per line."""
+    line = "[" + ", ".join(items) + "]"
+    if len(line) < 80 and "\n" not in line:
+        return line
+    return "[\n" + "".join(f"    {item},\n" for item in items) + "]"
 
 
 def pairs_literal(pairs: tuple[tuple[str, str], ...], *, single: bool = False) -> str:
@@ -30,19 +38,20 @@ def pairs_literal(pairs: tuple[tuple[str, str], ...], *, single: bool = False) -
     return dict_literal(items)
 
 
-def header_dict(request: HttpRequest, *, implicit_json: bool) -> list[tuple[str, str]]:
+def header_dict(request: HttpRequest, *, implicit_json: bool, implicit_form: bool = True) -> list[tuple[str, str]]:
     """Rendered `(name, value)` items for a headers dict, with the `Content-Type` the client does not set itself.
 
-    `implicit_json`: the client sends `application/json` on its own (`json=`). Repeated names are joined with
+    `implicit_json` / `implicit_form`: the client sends `application/json` (`json=`) or the form media type
+    (`data=` with a dict) on its own. Repeated names are joined with
     ', ', which HTTP defines as equivalent.
     """
     merged: dict[str, tuple[str, list[str]]] = {}
     for name, value in request.headers:
         merged.setdefault(name.lower(), (name, []))[1].append(value)
     media_type = content_type(request)
-    body = request.body
+    body = body_of(request)
     implicit = (implicit_json and media_type == "application/json") or (
-        isinstance(body, FormBody) and media_type == "application/x-www-form-urlencoded"
+        implicit_form and isinstance(body, FormBody) and media_type == "application/x-www-form-urlencoded"
     )
     if media_type and not implicit and "content-type" not in merged:
         merged["content-type"] = ("Content-Type", [media_type])

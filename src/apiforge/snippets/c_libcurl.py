@@ -1,10 +1,13 @@
 """C with libcurl's easy interface; build with `gcc main.c -lcurl`.
 
-The response body goes to stdout through libcurl's default write callback, then the status line is printed.
-No request text ever goes into a comment or a printf format, so `*/` and `%` in values need no care beyond quoting.
+The program prints the status, then the response body (collected in memory by a write callback).
+No request text ever goes into a comment or a printf format, so `*/` and `%` in values need no care beyond quoting;
+`??` is broken up in literals, since strict ISO modes (`-std=c11`) still read trigraphs.
 """
 
 from __future__ import annotations
+
+import re
 
 from apiforge.http import HttpRequest, MultipartBody
 from apiforge.snippets._common import c_str, cookie_header, finish
@@ -13,15 +16,52 @@ from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["TARGET", "render"]
 
+_TRIGRAPH = re.compile(r"\?(?=\?)")
+
+
+# The response is collected in memory (libcurl's "getinmemory" pattern) so the status can be printed first.
+_PROLOGUE = [
+    "#include <stdio.h>",
+    "#include <stdlib.h>",
+    "#include <string.h>",
+    "#include <curl/curl.h>",
+    "",
+    "struct response_body {",
+    "    char *data;",
+    "    size_t size;",
+    "};",
+    "",
+    "static size_t collect_body(char *chunk, size_t size, size_t count, void *userdata)",
+    "{",
+    "    struct response_body *body = userdata;",
+    "    size_t n = size * count;",
+    "    char *grown = realloc(body->data, body->size + n);",
+    "    if (!grown) {",
+    "        return 0; /* tells libcurl to stop: out of memory */",
+    "    }",
+    "    memcpy(grown + body->size, chunk, n);",
+    "    body->data = grown;",
+    "    body->size += n;",
+    "    return n;",
+    "}",
+    "",
+]
+
+
+def _lit(text: str) -> str:
+    r"""`c_str`, with `??` broken up (`?\?`): under `-std=c99`/`-std=c11` gcc reads `??=` as the trigraph `#`."""
+    return _TRIGRAPH.sub("?\\\\", c_str(text)) if "??" in text else c_str(text)
+
 
 def _c_bytes(data: bytes) -> str:
     """A C string literal for a binary body: printable ASCII as is, every other byte as an octal escape."""
-    return '"' + "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'\\"' else f"\\{b:03o}" for b in data) + '"'
+    text = "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'\\"' else f"\\{b:03o}" for b in data)
+    return '"' + _TRIGRAPH.sub("?\\\\", text) + '"'
 
 
 def _concat(text: str) -> str:
     """Adjacent literals, one per line: C joins them at compile time."""
-    return "\n        ".join(c_str(line) for line in text.splitlines(keepends=True))
+    return "\n        ".join(_lit(line) for line in text.splitlines(keepends=True))
 
 
 def _mime_lines(body: MultipartBody) -> list[str]:
@@ -30,14 +70,14 @@ def _mime_lines(body: MultipartBody) -> list[str]:
         lines += [
             "",
             "part = curl_mime_addpart(mime);",
-            f"curl_mime_name(part, {c_str(part.name)});",
-            f"curl_mime_data(part, {c_str(part.value)}, CURL_ZERO_TERMINATED);",
+            f"curl_mime_name(part, {_lit(part.name)});",
+            f"curl_mime_data(part, {_lit(part.value)}, CURL_ZERO_TERMINATED);",
         ]
         if part.filename is not None:
-            lines.append(f"curl_mime_filename(part, {c_str(part.filename)});")
-            lines.append(f"curl_mime_type(part, {c_str(file_type(part))});")
+            lines.append(f"curl_mime_filename(part, {_lit(part.filename)});")
+            lines.append(f"curl_mime_type(part, {_lit(file_type(part))});")
         elif part.content_type:
-            lines.append(f"curl_mime_type(part, {c_str(part.content_type)});")
+            lines.append(f"curl_mime_type(part, {_lit(part.content_type)});")
     lines += ["", "curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);"]
     return lines
 
@@ -45,6 +85,7 @@ def _mime_lines(body: MultipartBody) -> list[str]:
 def render(request: HttpRequest) -> str:
     """Render `request` as a C program that sends it, prints the body and then the status."""
     method = request.method
+    # libcurl drops a header written "Name:" (that is how it removes one); "Name;" sends it empty.
     headers = [f"{name}: {value}" if value else f"{name};" for name, value in request.headers]
     setup: list[str] = []
     body_lines: list[str] = []
@@ -61,7 +102,7 @@ def render(request: HttpRequest) -> str:
             elif isinstance(request.body, MultipartBody):
                 literal = _concat(content)
             else:
-                literal = c_str(content)
+                literal = _lit(content)
             setup.append(f"static const char body[] = {literal};")
             # An explicit size: the body may hold NUL bytes, and libcurl would otherwise strlen() it.
             body_lines = [
@@ -70,18 +111,18 @@ def render(request: HttpRequest) -> str:
             ]
     has_body = bool(body_lines)
 
-    options = [f"curl_easy_setopt(curl, CURLOPT_URL, {c_str(code_url(request))});"]
+    options = [f"curl_easy_setopt(curl, CURLOPT_URL, {_lit(code_url(request))});"]
     if method == "HEAD":
         options.append("curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);")
     elif (method != "GET" and not (method == "POST" and has_body)) or (method == "GET" and has_body):
-        options.append(f"curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {c_str(method)});")
+        options.append(f"curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, {_lit(method)});")
     if headers:
         options.append("")
         options.append("struct curl_slist *headers = NULL;")
-        options += [f"headers = curl_slist_append(headers, {c_str(h)});" for h in headers]
+        options += [f"headers = curl_slist_append(headers, {_lit(h)});" for h in headers]
         options.append("curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);")
     if request.cookies:
-        options.append(f"curl_easy_setopt(curl, CURLOPT_COOKIE, {c_str(cookie_header(request))});")
+        options.append(f"curl_easy_setopt(curl, CURLOPT_COOKIE, {_lit(cookie_header(request))});")
     if body_lines:
         options.append("")
         options += body_lines
@@ -103,24 +144,31 @@ def render(request: HttpRequest) -> str:
         *setup,
         *options,
         "",
+        "struct response_body response = {0};",
+        "curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);",
+        "curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);",
+        "",
         "CURLcode res = curl_easy_perform(curl);",
         "if (res != CURLE_OK) {",
         '    fprintf(stderr, "curl_easy_perform() failed: %s\\n", curl_easy_strerror(res));',
         "} else {",
         "    long status = 0;",
         "    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);",
-        '    printf("\\nHTTP status: %ld\\n", status);',
+        '    printf("%ld\\n", status);',
+        "    if (response.size) {",
+        "        fwrite(response.data, 1, response.size, stdout);",
+        "        putchar('\\n');",
+        "    }",
         "}",
         "",
+        "free(response.data);",
         *cleanup,
         "curl_easy_cleanup(curl);",
         "curl_global_cleanup();",
         "return res == CURLE_OK ? 0 : 1;",
     ]
     lines = [
-        "#include <stdio.h>",
-        "#include <curl/curl.h>",
-        "",
+        *_PROLOGUE,
         "int main(void)",
         "{",
         *(f"    {line}" if line else "" for line in body),

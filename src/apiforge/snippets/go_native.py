@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import content_type, finish, go_raw_or_str, go_str, json_text, raw_text
+from apiforge.snippets._common import body_of, content_type, finish, full_url, go_raw_or_str, go_str, json_text, raw_text
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]
@@ -23,9 +23,9 @@ _FATAL = "\t\tlog.Fatal(err)\n\t}\n"
 def render(request: HttpRequest) -> str:
     """Render `request` as a complete Go program."""
     imports = {"fmt", "io", "log", "net/http"}
-    body = request.body
+    body = body_of(request)
     url_var = "endpoint" if isinstance(body, FormBody) else "url"  # `url` would shadow package net/url
-    code = [f"\t{url_var} := {go_str(request.full_url)}\n"]
+    code = [f"\t{url_var} := {go_str(full_url(request))}\n"]
     payload = "nil"
     if isinstance(body, JsonBody):
         imports.add("strings")

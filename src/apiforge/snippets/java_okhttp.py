@@ -62,11 +62,18 @@ def _body_lines(request: HttpRequest) -> list[str]:
 
 def render(request: HttpRequest) -> str:
     """Render `request` as a complete `Main` class that sends it and prints the status and the body."""
+    method = request.method
+    extra_headers: list[tuple[str, str]] = []
+    data = payload(request)
+    if data is not None and method in ("GET", "HEAD"):
+        # OkHttp refuses a body on GET/HEAD. An empty one (specs such as Stripe's give GETs an empty form body)
+        # comes down to its Content-Type header; a non-empty one cannot be sent at all.
+        if data.content:
+            raise RenderError(f"OkHttp cannot send a request body with {method}")
+        request = request.with_body(None)
+        extra_headers.append(("Content-Type", data.content_type))
     setup = _body_lines(request)
     has_body = bool(setup)
-    method = request.method
-    if has_body and method in ("GET", "HEAD"):
-        raise RenderError(f"OkHttp cannot send a request body with {method}")
     if not has_body and method in _REQUIRES_BODY:
         setup = ["RequestBody body = RequestBody.create(new byte[0]);"]
         has_body = True
@@ -78,7 +85,7 @@ def render(request: HttpRequest) -> str:
         builder.append(_NO_BODY[method])
     else:
         builder.append(f".method({java_str(method)}, {'body' if has_body else 'null'})")
-    for name, value in request.headers:
+    for name, value in (*request.headers, *extra_headers):
         builder.append(f".addHeader({java_str(name)}, {java_str(value)})")
     if request.cookies:
         builder.append(f'.addHeader("Cookie", {java_str(cookie_header(request))})')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, MultipartBody
-from apiforge.snippets._common import content_type, cookie_header, finish, js_str
+from apiforge.snippets._common import body_of, content_type, cookie_header, finish, full_url, js_str
 from apiforge.snippets._js import body_expression, form_data_lines
 from apiforge.snippets._registry import Target, register_target
 
@@ -13,7 +13,7 @@ __all__ = ["render"]
 def render(request: HttpRequest) -> str:
     """Render `request` as browser JavaScript using `XMLHttpRequest`."""
     lines = []
-    body = request.body
+    body = body_of(request)
     if isinstance(body, MultipartBody):
         lines += form_data_lines(body.parts, "data")
     elif body is not None:
@@ -31,7 +31,7 @@ def render(request: HttpRequest) -> str:
         "  }",
         "});",
         "",
-        f"xhr.open({js_str(request.method)}, {js_str(request.full_url)});",
+        f"xhr.open({js_str(request.method)}, {js_str(full_url(request))});",
     ]
     for name, value in request.headers:
         lines.append(f"xhr.setRequestHeader({js_str(name)}, {js_str(value)});")

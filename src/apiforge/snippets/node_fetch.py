@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiforge.http import HttpRequest, MultipartBody
-from apiforge.snippets._common import cookie_header, finish, js_str
+from apiforge.snippets._common import body_of, cookie_header, finish, full_url, js_str
 from apiforge.snippets._js import body_expression, form_data_lines, header_items, js_object
 from apiforge.snippets._registry import Target, register_target
 
@@ -17,11 +17,11 @@ def render(request: HttpRequest) -> str:
 
 def fetch_program(request: HttpRequest, *, cookie: str | None, credentials: bool) -> str:
     """The fetch program shared with `javascript_fetch` (which lets the browser send cookies instead)."""
-    lines = [f"const url = {js_str(request.full_url)};"]
+    lines = [f"const url = {js_str(full_url(request))};"]
     options: list[tuple[str, str]] = []
     if request.method != "GET":
         options.append(("method", js_str(request.method)))
-    body = request.body
+    body = body_of(request)
     headers = header_items(request, implicit_form=True, cookie=cookie)
     if headers:
         options.append(("headers", js_object(headers, "  ")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import cookie_header, finish, grouped, js_str, json_text, raw_text
+from apiforge.snippets._common import body_of, cookie_header, finish, grouped, js_str, json_text, raw_text
 from apiforge.snippets._js import header_items, js_key, js_object
 from apiforge.snippets._registry import Target, register_target
 
@@ -17,7 +17,7 @@ def render(request: HttpRequest) -> str:
     if request.query:
         query, repeated = _grouped_object(request.query, "  ")
         options.append(("qs", query))
-    body = request.body
+    body = body_of(request)
     headers = header_items(request, implicit_form=True, cookie=cookie_header(request) or None)
     if headers:
         options.append(("headers", js_object(headers, "  ")))

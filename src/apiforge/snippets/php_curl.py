@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from apiforge.http import HttpRequest, MultipartBody
 from apiforge.snippets._common import cookie_header, finish
 from apiforge.snippets._payload import code_url, file_type, payload
@@ -9,7 +11,9 @@ from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["TARGET", "php_string", "render"]
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {ord(k): v for k, v in _SHORT_ESCAPES.items()}
 
 
 def php_string(text: str) -> str:
@@ -18,17 +22,11 @@ def php_string(text: str) -> str:
     Those go double-quoted as escapes (`$` escaped too) rather than raw inside single quotes, where an editor or
     git normalising line endings would silently change a `\r\n` a multipart body depends on.
     """
-    if all(ch >= " " and ch != "\x7f" for ch in text):
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch < " " or ch == "\x7f":
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    if _CONTROLS.search(text):
+        return '"' + text.translate(_ESCAPES) + '"'
+    if "\\" in text or "'" in text:
+        text = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "'" + text + "'"
 
 
 def _php_bytes(data: bytes) -> str:
@@ -49,7 +47,8 @@ def _uses_curl_mime(body: MultipartBody) -> bool:
 def _options(request: HttpRequest) -> list[str]:
     """`CURLOPT_* => value` entries, in the order a reader expects them."""
     options = [f"CURLOPT_URL => {php_string(code_url(request))}", "CURLOPT_RETURNTRANSFER => true"]
-    headers = [f"{name}: {value}" for name, value in request.headers]
+    # cURL drops a header written "Name:" (that is how it removes one); "Name;" sends it empty.
+    headers = [f"{name}: {value}" if value else f"{name};" for name, value in request.headers]
     body = request.body
     method = request.method
     postfields = ""

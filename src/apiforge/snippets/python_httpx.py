@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody
-from apiforge.snippets._common import finish, py_literal, py_str, raw_text
+from apiforge.snippets._common import body_of, finish, py_literal, py_str, raw_text
 from apiforge.snippets._python import dict_literal, file_tuples, header_dict, pairs_literal
 from apiforge.snippets._registry import Target, register_target
 
@@ -20,7 +20,7 @@ def render(request: HttpRequest) -> str:
     if request.query:
         lines.append("params = " + pairs_literal(request.query))
         args.append("params=params")
-    body = request.body
+    body = body_of(request)
     headers = header_dict(request, implicit_json=isinstance(body, JsonBody) and body.value is not None)
     if headers:
         lines.append("headers = " + dict_literal(headers))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import urllib.parse
 
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part, encode_query
-from apiforge.snippets._common import cookie_header, finish, py_literal, py_str, raw_text
-from apiforge.snippets._python import dict_literal, header_dict
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
+from apiforge.snippets._common import body_of, cookie_header, path_and_query, finish, py_literal, py_str, raw_text
+from apiforge.snippets._python import dict_literal, header_dict, list_literal
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]
@@ -19,11 +19,11 @@ def render(request: HttpRequest) -> str:
     """Render `request` as an `http.client` program printing the status and body."""
     parts = urllib.parse.urlsplit(request.url)
     connection = "HTTPSConnection" if parts.scheme == "https" else "HTTPConnection"
-    target = (parts.path or "/") + ("?" + encode_query(request.query) if request.query else "")
-    body = request.body
+    target = path_and_query(request)
+    body = body_of(request)
     imports = ["import http.client"]
     lines = ["", f"conn = http.client.{connection}({py_str(parts.netloc)})"]
-    headers = header_dict(request, implicit_json=False)
+    headers = header_dict(request, implicit_json=False, implicit_form=False)
     if request.cookies:
         headers.append(('"Cookie"', py_str(cookie_header(request))))
     payload = ""
@@ -33,7 +33,7 @@ def render(request: HttpRequest) -> str:
         payload = "payload"
     elif isinstance(body, FormBody):
         imports.append("from urllib.parse import urlencode")
-        pairs = "[" + ", ".join(f"({py_str(k)}, {py_str(v)})" for k, v in body.fields) + "]"
+        pairs = list_literal([f"({py_str(k)}, {py_str(v)})" for k, v in body.fields])
         lines.append("payload = urlencode(" + pairs + ")")
         payload = "payload"
     elif isinstance(body, MultipartBody):

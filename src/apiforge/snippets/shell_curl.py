@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import content_type, cookie_header, finish, json_text, raw_text, shell_quote
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part, placeholder_to_code
+from apiforge.snippets._common import body_of, content_type, cookie_header, finish, full_url, json_text, raw_text, shell_quote
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]
 
 _GLOB = frozenset("[]{}")
-_FORM_NAME_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+_FORM_NAME_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~[]")
 
 
 def render(request: HttpRequest) -> str:
     """Render `request` as a curl command, one option per line."""
-    url = request.full_url
-    if request.method == "HEAD":
+    url = placeholder_to_code(full_url(request))
+    body = body_of(request)
+    if request.method == "HEAD" and body is None:
         first = "curl --head"
-    elif request.method == "GET":
+    elif request.method == "GET" and body is None:
         first = "curl"
     else:
         first = "curl --request " + request.method
@@ -26,7 +27,6 @@ def render(request: HttpRequest) -> str:
         lines.append("--globoff")
     for name, value in request.headers:
         lines.append("--header " + shell_quote(f"{name}: {value}"))
-    body = request.body
     media_type = content_type(request)
     if media_type and not (isinstance(body, FormBody) and media_type == "application/x-www-form-urlencoded"):
         lines.append("--header " + shell_quote("Content-Type: " + media_type))
@@ -39,7 +39,8 @@ def render(request: HttpRequest) -> str:
             if name and _FORM_NAME_SAFE.issuperset(name):
                 lines.append("--data-urlencode " + shell_quote(f"{name}={value}"))
             else:  # --data-urlencode leaves the name as typed: send such pairs pre-encoded
-                lines.append("--data " + shell_quote(FormBody(((name, value),)).encode()))
+                pair = FormBody(((placeholder_to_code(name), placeholder_to_code(value)),))
+                lines.append("--data " + shell_quote(pair.encode()))
     elif isinstance(body, MultipartBody):
         lines.extend(_form_option(part) for part in body.parts)
     elif body is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urljoin
 
@@ -59,6 +58,11 @@ def _str(value: Any) -> str:
 
 def _extensions(obj: JsonDict) -> JsonDict:
     return {k: v for k, v in obj.items() if k[:2] == "x-"}
+
+
+def _is_content_type(raw: JsonDict) -> bool:
+    """A `Content-Type` header parameter: the body's media type says that (OpenAPI 3 says to ignore it)."""
+    return raw.get("in") == "header" and _str(raw.get("name")).lower() == "content-type"
 
 
 def _segments(pointer: str) -> list[str]:
@@ -375,7 +379,11 @@ class OpenApiBuilder:
     ) -> tuple[tuple[Parameter, ...], RequestBody | None]:
         out = []
         for raw, raw_uri, pointer, where in self.merged_parameters(method, op, item, uri):
-            if not raw.get("name") or raw.get("in") not in ("path", "query", "header", "cookie"):
+            if (
+                not raw.get("name")
+                or raw.get("in") not in ("path", "query", "header", "cookie")
+                or _is_content_type(raw)
+            ):
                 continue
             try:
                 out.append(self.cached("parameter", raw, raw_uri, pointer, self.parameter))
@@ -475,7 +483,11 @@ class OpenApiBuilder:
                 built = self.via_ref("response", response, uri, self.response)
             except Unresolved as exc:
                 raise exc.add(method, "responses", status) from None
-            out.append(replace(built, status=str(status)))
+            out.append(
+                Response(str(status), built.description, built.content, built.headers, built.links)
+                if built.status != status
+                else built
+            )
         return tuple(out)
 
     def response(self, raw: Any, uri: str) -> Response:

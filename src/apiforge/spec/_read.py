@@ -75,7 +75,9 @@ def read_file(path: str | Path, *, limit: int, display: str | None = None) -> by
     except FileNotFoundError:
         raise SpecFetchError("no such file", source=shown) from None
     except IsADirectoryError:
-        raise SpecFetchError("is a directory, not a spec file (use find_spec_files for folders)", source=shown) from None
+        raise SpecFetchError(
+            "is a directory, not a spec file (use find_spec_files for folders)", source=shown
+        ) from None
     except OSError as exc:
         raise SpecFetchError(f"cannot read file: {exc.strerror or exc}", source=shown) from None
 

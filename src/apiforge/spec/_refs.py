@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import httpx
 
-from apiforge.errors import SpecError, UnresolvableReference
+from apiforge.errors import SpecError, UnresolvableReference, did_you_mean
 from apiforge.spec._read import is_url, parse_document, read_file, read_url
 
 __all__ = ["Resolver", "Unresolved", "escape", "pointer_of"]
@@ -35,8 +36,11 @@ def pointer_of(*segments: str | int) -> str:
     return "".join("/" + escape(str(s)) for s in segments)
 
 
-class Unresolved(Exception):  # noqa: N818 - internal signal, becomes UnresolvableReference
-    """A ref with no target; `path` gathers the pointer segments (innermost first) while it propagates."""
+class Unresolved(Exception):
+    """A ref with no target (internal; becomes `UnresolvableReference`).
+
+    `path` gathers the pointer segments, innermost first, while it propagates.
+    """
 
     def __init__(self, ref: str, uri: str, reason: str) -> None:
         super().__init__(ref)
@@ -78,7 +82,7 @@ class Resolver:
         display: str,
         limit: int,
         client: httpx.Client | None,
-        client_factory: Any = None,
+        client_factory: Callable[[], httpx.Client] | None = None,
     ) -> None:
         self.root_uri = root_uri
         self.docs: dict[str, Any] = {root_uri: root}
@@ -120,7 +124,7 @@ class Resolver:
             key = raw.replace("~1", "/").replace("~0", "~") if "~" in raw else raw
             if isinstance(node, dict):
                 if key not in node:
-                    raise Unresolved(ref, used_in, self._missing(uri, pointer))
+                    raise Unresolved(ref, used_in, self._missing(uri, pointer) + did_you_mean(key, node))
                 node = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 node = node[int(key)]
@@ -136,6 +140,8 @@ class Resolver:
         try:
             if is_url(uri):
                 if self._client is None:
+                    if self._client_factory is None:
+                        raise SpecError("no HTTP client to fetch a referenced URL", source=uri)
                     self._client = self._client_factory()
                 fetched = read_url(uri, limit=self._limit, client=self._client)
                 data = fetched.data

@@ -56,7 +56,9 @@ _KINDS_30 = {**_KINDS_31, "nullable": _NULLABLE, "exclusiveMinimum": _EXCLUSIVE,
 _KINDS_20 = {**_KINDS_30, "x-nullable": _NULLABLE, "type": _TYPE, "discriminator": _DISCRIMINATOR}
 _KINDS = {"3.1": _KINDS_31, "3.0": _KINDS_30, "2.0": _KINDS_20}
 
+_SAFE = re.compile(r"[A-Za-z0-9._-]+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNDERSCORES = re.compile(r"__+")
 # Pointer segments that say nothing about what a schema is; skipped when naming a copied schema.
 _STRUCTURAL = frozenset(
     {"components", "schemas", "definitions", "$defs", "properties", "items", "schema", "content", "paths"}
@@ -66,7 +68,9 @@ _STRUCTURAL = frozenset(
 
 def safe_name(name: str) -> str:
     """A schema name OpenAPI 3 allows (`^[A-Za-z0-9._-]+$`), so the rewritten ref is also a clean JSON pointer."""
-    return _UNSAFE.sub("_", name).strip("_") or "schema"
+    if _SAFE.fullmatch(name):
+        return name
+    return _UNDERSCORES.sub("_", _UNSAFE.sub("_", name)).strip("_") or "schema"
 
 
 class Schemas:
@@ -100,8 +104,19 @@ class Schemas:
         for raw, schema in named.items():
             pointer = base + escape(raw)
             name = self._names[(self._root, pointer)]
+            uri, at = self._root, pointer
+            if _is_alias(schema) and schema["$ref"] not in self._fast:
+                # `Pet: {$ref: ./pet.json}` names the external schema: it is stored as `Pet`, not as an alias.
+                target_uri, target_pointer = self._resolver.locate(schema["$ref"], self._root)
+                try:
+                    target = self._resolver.get(target_uri, target_pointer, schema["$ref"], self._root)
+                except Unresolved as exc:
+                    raise exc.seal(*_segments(pointer)) from None
+                if (target_uri, target_pointer) not in self._names and not _is_alias(target):
+                    self._names[(target_uri, target_pointer)] = name
+                    schema, uri, at = target, target_uri, target_pointer
             self.schemas[name] = schema
-            self._todo.append((name, schema, self._root, pointer))
+            self._todo.append((name, schema, uri, at))
 
     def _unique(self, base: str) -> str:
         name = base
@@ -124,7 +139,7 @@ class Schemas:
         if uri != self._root and (not kept or pointer.startswith(("/components/schemas/", "/definitions/"))):
             stem = uri.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
             kept = kept[-1:] or [stem]
-        return self._unique(safe_name("_".join(kept)))
+        return self._unique("_".join(safe_name(k) for k in kept) or "schema")
 
     def ref(self, ref: str, uri: str) -> str:
         """The rewritten form of `ref` (written in document `uri`): `#/components/schemas/NAME`."""
@@ -135,7 +150,7 @@ class Schemas:
             return SCHEMA_REF_PREFIX + name
         target = self._resolver.get(target_uri, pointer, ref, uri)
         # A pure alias (`{"$ref": ...}` and nothing else) takes the name of what it points to.
-        if isinstance(target, dict) and len(target) == 1 and isinstance(target.get("$ref"), str):
+        if _is_alias(target):
             if key in self._stack:
                 raise Unresolved(ref, uri, "the reference points to itself in a loop")
             self._stack.append(key)
@@ -254,6 +269,10 @@ class Schemas:
             except Unresolved as exc:
                 raise exc.seal(*_segments(pointer)) from None
         return self.schemas
+
+
+def _is_alias(schema: Any) -> bool:
+    return type(schema) is dict and len(schema) == 1 and type(schema.get("$ref")) is str
 
 
 def _segments(pointer: str) -> list[str]:

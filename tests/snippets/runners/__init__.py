@@ -29,12 +29,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO", "Runner", "run_command", "run_each", "runners"]
+__all__ = ["REPO", "Completed", "Runner", "run_command", "run_each", "runners"]
 
 REPO = Path(__file__).resolve().parents[3]
 """The repository root (tools installed by `.ci/install.d` scripts live under `REPO / ".ci"`)."""
 
 Completed = subprocess.CompletedProcess[str]
+"""What a runner returns for one snippet."""
 
 
 @dataclass(frozen=True)

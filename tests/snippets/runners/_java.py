@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tests.snippets.runners import run_command
+from tests.snippets.runners._batch import read_results
 
 Completed = subprocess.CompletedProcess[str]
 
@@ -28,6 +29,9 @@ OKHTTP_JARS = (
 
 _SNIPPET_TIMEOUT_MS = 60_000
 
+# Short-lived JVMs: the C1 compiler alone and the serial GC start faster (javac of a batch: 6.5 s -> 2.6 s here).
+_FAST_JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
 _DRIVER = """
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,13 +40,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Runs each class named on the command line, writing its stdout, stderr and exit code under args[0]. */
+/** Runs each class named in args[1..]; class i's stdout, stderr and exit code go to args[0]/(i-1).{out,err,rc}. */
 public class SnippetDriver {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out, err = System.err;
         Path results = Path.of(args[0]);
         for (int i = 1; i < args.length; i++) {
-            String name = args[i];
+            String name = args[i], index = Integer.toString(i - 1);
             ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
@@ -66,9 +70,9 @@ public class SnippetDriver {
             }
             System.setOut(out);
             System.setErr(err);
-            Files.write(results.resolve(name + ".out"), stdout.toByteArray());
-            Files.write(results.resolve(name + ".err"), stderr.toByteArray());
-            Files.writeString(results.resolve(name + ".rc"), Integer.toString(code[0]));
+            Files.write(results.resolve(index + ".out"), stdout.toByteArray());
+            Files.write(results.resolve(index + ".err"), stderr.toByteArray());
+            Files.writeString(results.resolve(index + ".rc"), Integer.toString(code[0]));
         }
     }
 }
@@ -95,7 +99,7 @@ def okhttp_classpath() -> str | None:
 def run_java(code: str, workdir: Path, classpath: str = "") -> Completed:
     """`java Main.java`: the JDK's single-file source launcher compiles in memory and runs."""
     (workdir / "Main.java").write_text(code, encoding="utf-8")
-    argv = ["java", *(["-cp", classpath] if classpath else []), "Main.java"]
+    argv = ["java", *_FAST_JVM, *(["-cp", classpath] if classpath else []), "Main.java"]
     return run_command(argv, workdir)
 
 
@@ -113,7 +117,8 @@ def run_java_many(codes: Sequence[str], workdir: Path, classpath: str = "") -> l
         files.append(str(path))
     (src / "SnippetDriver.java").write_text(_DRIVER, encoding="utf-8")
     cp = ["-cp", classpath] if classpath else []
-    built = run_command(["javac", "-encoding", "UTF-8", *cp, "-d", str(classes), *files, "SnippetDriver.java"], src)
+    javac = ["javac", *(f"-J{option}" for option in _FAST_JVM), "-encoding", "UTF-8", *cp, "-d", str(classes)]
+    built = run_command([*javac, *files, "SnippetDriver.java"], src)
     if built.returncode != 0:
         singles = []
         for index, code in enumerate(codes):
@@ -123,14 +128,7 @@ def run_java_many(codes: Sequence[str], workdir: Path, classpath: str = "") -> l
         return singles
     full_cp = str(classes) + (":" + classpath if classpath else "")
     timeout = 60 + len(codes) * _SNIPPET_TIMEOUT_MS / 1000
-    ran = run_command(["java", "-cp", full_cp, "SnippetDriver", str(results), *names], workdir, timeout=timeout)
-    out: list[Completed] = []
-    for name in names:
-        rc_file = results / f"{name}.rc"
-        if not rc_file.is_file():  # the driver itself died before reaching this snippet
-            out.append(subprocess.CompletedProcess([name], ran.returncode or 1, "", ran.stderr))
-            continue
-        stdout = (results / f"{name}.out").read_text(encoding="utf-8", errors="replace")
-        stderr = (results / f"{name}.err").read_text(encoding="utf-8", errors="replace")
-        out.append(subprocess.CompletedProcess([name], int(rc_file.read_text()), stdout, stderr))
-    return out
+    ran = run_command(
+        ["java", *_FAST_JVM, "-cp", full_cp, "SnippetDriver", str(results), *names], workdir, timeout=timeout
+    )
+    return read_results(results, len(codes), ran)

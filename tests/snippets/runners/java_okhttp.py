@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,11 +17,11 @@ def _available() -> str | None:
     return java_missing()
 
 
-def _run(code: str, workdir: Path):  # type: ignore[no-untyped-def]
+def _run(code: str, workdir: Path) -> subprocess.CompletedProcess[str]:
     return run_java(code, workdir, okhttp_classpath() or "")
 
 
-def _run_many(codes: Sequence[str], workdir: Path):  # type: ignore[no-untyped-def]
+def _run_many(codes: Sequence[str], workdir: Path) -> list[subprocess.CompletedProcess[str]]:
     return run_java_many(codes, workdir, okhttp_classpath() or "")
 
 

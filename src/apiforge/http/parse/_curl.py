@@ -218,7 +218,7 @@ def _data_piece(name: str, value: str, draft: Draft) -> str:
 
 
 def _urlencode_piece(value: str, draft: Draft) -> str:
-    """curl `--data-urlencode`: `content`, `=content`, `name=content`, `@file` or `name@file`."""
+    """Read curl `--data-urlencode`: `content`, `=content`, `name=content`, `@file` or `name@file`."""
     eq = value.find("=")
     at = value.find("@")
     if at >= 0 and (eq < 0 or at < eq):
@@ -232,7 +232,7 @@ def _urlencode_piece(value: str, draft: Draft) -> str:
 
 
 def _form_part(value: str, *, literal: bool, draft: Draft) -> Part:
-    """curl `-F name=value`, `name=@file;type=x;filename=y`, `name=<file`, `name="quoted;value"`."""
+    """Read curl `-F name=value`, `name=@file;type=x;filename=y`, `name=<file`, `name="quoted;value"`."""
     name, _, rest = value.partition("=")
     if literal:
         return Part(name, rest)

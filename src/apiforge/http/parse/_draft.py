@@ -66,9 +66,7 @@ class Draft:
 
     @property
     def has_body(self) -> bool:
-        return (
-            self.body_text is not None or self.has_json or self.body_form is not None or self.body_parts is not None
-        )
+        return self.body_text is not None or self.has_json or self.body_form is not None or self.body_parts is not None
 
     def set_json(self, value: Any) -> None:
         self.body_json = value
@@ -165,7 +163,9 @@ class Draft:
             except ValueError:
                 return RawBody(_ph(text), media)
         if essence == FORM:
-            return FormBody(tuple((_ph(k), _ph(v)) for k, v in urllib.parse.parse_qsl(text, keep_blank_values=True)), media)
+            return FormBody(
+                tuple((_ph(k), _ph(v)) for k, v in urllib.parse.parse_qsl(text, keep_blank_values=True)), media
+            )
         if essence.startswith("multipart/"):
             parts = parse_multipart_text(text, boundary=split_media_type(media_type)[1].get("boundary", ""))
             if parts is not None:

@@ -32,7 +32,7 @@ from apiforge.http.parse._reader import (
 )
 from apiforge.http.parse._tokens import Code, Syntax, Tmpl, Token, tokenize
 
-__all__ = ["Evaluator", "FileRef", "UnknownValue", "as_text", "compact_json"]
+__all__ = ["Evaluator", "FileRef", "UnknownValue", "as_text", "compact_json", "plain"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ _CONSTANTS: dict[str, Any] = {
 }
 _JSON_CALLS = frozenset({"JSON.stringify", "json_encode", "JSON.dump", "JSON.generate", "JSON.pretty_generate"})
 _FILE_CALLS = frozenset({"createReadStream", "File", "open", "fopen", "file_get_contents", "ReadFile", "readFileSync"})
-_ENV_CALLS = frozenset({"getenv", "Getenv", "LookupEnv", "Getenv"})
+_ENV_CALLS = frozenset({"getenv", "Getenv", "LookupEnv"})
 _PASS_RECEIVER = frozenset(
     {"data", "getBytes", "encode", "utf8", "toByteArray", "bytes", "trim", "toString", "to_s", "toRequestBody"}
 )
@@ -92,6 +92,8 @@ _PASS_ARG = frozenset(
         "from",
         "StringContent",
         "toRequestBody",
+        "Headers",
+        "URLComponents",
     }
 )
 
@@ -100,14 +102,15 @@ Hook = Callable[["Evaluator", Call], Any]
 
 def compact_json(value: Any) -> str:
     """What `JSON.stringify` / `json_encode` print: no spaces, non-ASCII kept."""
-    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(plain(value), separators=(",", ":"), ensure_ascii=False)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """`value` with unknowns turned into placeholder strings, ready to be a JSON body."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, (UnknownValue, FileRef)):
         return as_text(value)
     return value
@@ -220,7 +223,11 @@ class Evaluator:
             value = self.value(self.env[path])
             for extra in self.appended.get(path, []):
                 more = self.value(extra)
-                value = value + more if isinstance(value, list) and isinstance(more, list) else as_text(value) + as_text(more)
+                value = (
+                    value + more
+                    if isinstance(value, list) and isinstance(more, list)
+                    else as_text(value) + as_text(more)
+                )
             if isinstance(value, (dict, list)):
                 value = self._apply_index_sets(path, value)
             return value
@@ -268,6 +275,8 @@ class Evaluator:
         name = call.name
         last = name.rsplit(".", 1)[-1]
         args = call.args
+        if call.block is not None and not args:  # Go composite literal `http.Cookie{Name: "a"}`
+            return self.value(call.block)
         if name in _JSON_CALLS or name.endswith(".stringify") or last == "json_encode":
             return compact_json(self.value(args[0])) if args else ""
         if name == "JSONSerialization.data" or last == "jsonEncode":
@@ -276,6 +285,15 @@ class Evaluator:
         if last == "http_build_query" and args:
             value = self.value(args[0])
             return urllib.parse.urlencode(value) if isinstance(value, dict) else as_text(value)
+        if last in ("encodeURIComponent", "encodeURI", "QueryEscape", "PathEscape", "rawurlencode") and args:
+            safe = (
+                "-_.!~*'()"
+                if last == "encodeURIComponent"
+                else "-_.~"
+                if last != "encodeURI"
+                else ";,/?:@&=+$-_.!~*'()#"
+            )
+            return urllib.parse.quote(self.text(args[0]), safe=safe)
         if last in _FILE_CALLS:
             first = args[0] if args else (call.kwargs[0][1] if call.kwargs else None)
             return FileRef(self.text(first))

@@ -187,8 +187,11 @@ class Reader:
         if tok.kind == "id":
             self.pos += 1
             path = tok.text
-            while (self.at(".") or self.at("::") or self.at("->") or self.at("?.")) and (
-                (nxt := self.peek(1)) is not None and nxt.kind == "id"
+            while (
+                (op := self.peek()) is not None
+                and op.kind == "op"
+                and op.text in self.syntax.member
+                and ((nxt := self.peek(1)) is not None and nxt.kind == "id")
             ):
                 path += "." + nxt.text
                 self.pos += 2
@@ -215,7 +218,7 @@ class Reader:
             if tok.kind != "op":
                 break
             same_line = self.pos > 0 and self.tokens[self.pos - 1].line == tok.line
-            if tok.text in (".", "?.", "->", "::") and (nxt := self.peek(1)) is not None and nxt.kind == "id":
+            if tok.text in self.syntax.member and (nxt := self.peek(1)) is not None and nxt.kind == "id":
                 self.pos += 2
                 node = Member(node, nxt.text)
             elif tok.text == "(" and same_line:
@@ -318,7 +321,7 @@ class Reader:
         return self._finish_sequence(items, close)
 
     def _finish_sequence(self, items: list[tuple[Node | None, Node]], close: str) -> Node:
-        if any(k is not None for k, _ in items):
+        if any(k is not None for k, _ in items) or (close == "}" and not items):
             return Obj(tuple((k if k is not None else Lit(str(i)), v) for i, (k, v) in enumerate(items)))
         return Arr(tuple(v for _, v in items))
 
@@ -354,10 +357,10 @@ def calls(tokens: list[Token], syntax: Syntax) -> Iterator[Call]:
         if prev.kind != "id" or prev.text in ("if", "for", "while", "switch", "catch", "function", "func"):
             continue
         start = i - 1
-        while start >= 2 and tokens[start - 1].text in (".", "::", "->", "?.") and tokens[start - 2].kind == "id":
+        while start >= 2 and tokens[start - 1].text in syntax.member and tokens[start - 2].kind == "id":
             start -= 2
         path = ".".join(tokens[j].text for j in range(start, i, 2))
-        if start >= 1 and tokens[start - 1].text in (".", "?.", "->"):
+        if start >= 1 and tokens[start - 1].text in syntax.member:
             path = "." + path
         reader = Reader(tokens, syntax, i)
         args, kwargs = reader.arguments()
@@ -386,6 +389,8 @@ def assignments(tokens: list[Token], syntax: Syntax) -> Iterator[tuple[str, Node
                 k -= 1
             if k > 0 and tokens[k - 1].text == ":":  # Swift/TS type annotation: `let x: [String: Any] = ...`
                 j = k - 2
+            elif k == j - 1 and k >= 2 and tokens[k - 1].kind == "id" and tokens[k - 2].kind == "id":
+                j = k - 1  # C array declaration `char body[] = "..."`: a plain assignment
             elif k > 0:
                 reader = Reader(tokens, syntax, k + 1)
                 key = reader.expr() if k + 1 < j else Lit(None)
@@ -395,7 +400,7 @@ def assignments(tokens: list[Token], syntax: Syntax) -> Iterator[tuple[str, Node
         if j < 0 or tokens[j].kind != "id":
             continue
         start = j
-        while start >= 2 and tokens[start - 1].text in (".", "::", "->") and tokens[start - 2].kind == "id":
+        while start >= 2 and tokens[start - 1].text in syntax.member and tokens[start - 2].kind == "id":
             start -= 2
         target = ".".join(tokens[k].text for k in range(start, j + 1, 2))
         reader = Reader(tokens, syntax, i + 1)

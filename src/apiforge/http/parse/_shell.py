@@ -1,6 +1,6 @@
-"""Split shell text into commands of words, the way bash (or cmd.exe, for `^` continuations) would.
+r"""Split shell text into commands of words, the way bash (or cmd.exe, for `^` continuations) would.
 
-`shlex` cannot do this job: it knows neither `$'...'` ANSI-C quoting nor `\\`-newline continuations nor command
+`shlex` cannot do this job: it knows neither `$'...'` ANSI-C quoting nor `\`-newline continuations nor command
 separators (`;`, `&&`, `|`, newlines), all of which appear in pasted curl commands.
 """
 
@@ -177,7 +177,7 @@ def _ansi_c(text: str, i: int) -> tuple[str, int]:
             else:
                 out += b"\\x"
         elif nxt in "uU":
-            m = re.compile(r"[0-9a-fA-F]{1,%d}" % (4 if nxt == "u" else 8)).match(text, i)
+            m = re.compile(r"[0-9a-fA-F]{1,4}" if nxt == "u" else r"[0-9a-fA-F]{1,8}").match(text, i)
             if m:
                 out += chr(int(m.group(0), 16)).encode("utf-8", "surrogatepass")
                 i = m.end()

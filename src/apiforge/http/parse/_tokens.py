@@ -1,7 +1,7 @@
-"""Tokens for the non-Python parsers: each language's string literals (escapes, interpolation), comments, numbers.
+r"""Tokens for the non-Python parsers: each language's string literals (escapes, interpolation), comments, numbers.
 
 Strings are decoded here, once, so parsers only ever see real values. Interpolated strings (`"Bearer $token"`,
-`` `${x}` ``, `"#{x}"`, `"\\(x)"`) come back as `Tmpl` pieces, to be resolved against the code's variables.
+`` `${x}` ``, `"#{x}"`, `"\(x)"`) come back as `Tmpl` pieces, to be resolved against the code's variables.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Syntax:
     interpolation: str = ""
     """`php` (`$x`, `{$x}`), `ruby` (`#{x}`), `swift` (`\\(x)`) in double-quoted strings."""
     concat: tuple[str, ...] = ("+",)
+    member: tuple[str, ...] = (".", "::", "->", "?.")
+    """Member-access operators (PHP uses `.` for concatenation, so only `->`, `::`, `?->`)."""
     symbols: bool = False
     """Ruby `:symbol` literals."""
 
@@ -83,7 +85,7 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 def unescape(body: str, *, byte_escapes: bool = False, keep_unknown: bool = False) -> str:
-    """Decode backslash escapes of a C-family string literal body (`\\n`, `\\xHH`, `\\uHHHH`, `\\u{H}`, octal)."""
+    r"""Decode backslash escapes of a C-family string literal body (`\n`, `\xHH`, `\uHHHH`, `\u{H}`, octal)."""
     out = bytearray()
     i, n = 0, len(body)
     while i < n:
@@ -143,7 +145,7 @@ def _raw_single(body: str) -> str:
 # -- tokens --------------------------------------------------------------------------------------------------------
 
 _OPS = sorted(
-    "=== !== ... :: -> => := == != <= >= && || ?? ?. += -= .= << >> ** ++ --".split(),
+    "=== !== ... ?-> :: -> => := == != <= >= && || ?? ?. += -= .= << >> ** ++ --".split(),
     key=len,
     reverse=True,
 )
@@ -269,19 +271,22 @@ def _string_value(raw: str, quote: str, syntax: Syntax) -> Any:
 
 
 def _interpolated(raw: str, opener: str, syntax: Syntax) -> Any:
+    r"""Split at `${...}` / `#{...}` / `\(...)` (an escaped backslash or opener is literal text)."""
     closer = ")" if opener == "\\(" else "}"
     pieces: list[Any] = []
-    i = 0
-    while True:
-        j = raw.find(opener, i)
-        while j > 0 and opener != "\\(" and raw[j - 1] == "\\":
-            j = raw.find(opener, j + 1)
-        if j < 0:
-            pieces.append(unescape(raw[i:], byte_escapes=syntax.byte_escapes))
-            break
-        pieces.append(unescape(raw[i:j], byte_escapes=syntax.byte_escapes))
-        depth, k = 0, j + len(opener)
-        while k < len(raw):
+    start = i = 0
+    n = len(raw)
+    while i < n:
+        is_open = raw.startswith(opener, i)
+        if raw[i] == "\\" and not is_open:
+            i += 2
+            continue
+        if not is_open:
+            i += 1
+            continue
+        pieces.append(unescape(raw[start:i], byte_escapes=syntax.byte_escapes))
+        depth, k = 0, i + len(opener)
+        while k < n:
             if raw[k] in "({[":
                 depth += 1
             elif raw[k] in ")}]":
@@ -289,8 +294,9 @@ def _interpolated(raw: str, opener: str, syntax: Syntax) -> Any:
                     break
                 depth -= 1
             k += 1
-        pieces.append(Code(raw[j + len(opener) : k].strip()))
-        i = k + 1
+        pieces.append(Code(raw[i + len(opener) : k].strip()))
+        start = i = k + 1
+    pieces.append(unescape(raw[start:], byte_escapes=syntax.byte_escapes))
     if all(isinstance(p, str) for p in pieces):
         return "".join(pieces)
     return Tmpl(tuple(p for p in pieces if p != ""))

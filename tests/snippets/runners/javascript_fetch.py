@@ -1,0 +1,5 @@
+# Node's fetch (undici) implements the WHATWG fetch standard the browser does; the snippet runs unchanged.
+from tests.snippets.runners import Runner
+from tests.snippets.runners._tools import node_reason, script_runner
+
+RUNNER = Runner(target="javascript_fetch", available=node_reason, run=script_runner(["node"], "snippet.js"))

@@ -1,0 +1,4 @@
+from tests.snippets.runners import Runner
+from tests.snippets.runners._tools import missing_module, python_runner
+
+RUNNER = Runner(target="python_httpx", available=lambda: missing_module("httpx"), run=python_runner)

@@ -1,0 +1,4 @@
+from tests.snippets.runners import Runner
+from tests.snippets.runners._tools import missing_module, python_runner
+
+RUNNER = Runner(target="python_requests", available=lambda: missing_module("requests"), run=python_runner)
