@@ -67,8 +67,13 @@ SHOP: dict[str, Any] = {
                 _p("since", "query", {"type": "string", "format": "date"}),
                 _p("ids", "query", {"type": "array", "items": {"type": "integer"}}, explode=False),
                 _p("tag", "query", {"type": "array", "items": {"type": "string"}}),
-                _p("filter", "query", {"type": "object", "properties": {"min": {"type": "integer"}}},
-                   style="deepObject", explode=True),
+                _p(
+                    "filter",
+                    "query",
+                    {"type": "object", "properties": {"min": {"type": "integer"}}},
+                    style="deepObject",
+                    explode=True,
+                ),
                 _p("X-Trace-Level", "header", {"type": "integer"}),
             ],
             security=[{"key": []}, {"bearer": []}],
@@ -93,28 +98,51 @@ SHOP: dict[str, Any] = {
             parameters=[_p("orderId", "path", {"type": "integer", "format": "int64"})],
             security=[],
             responses=[
-                {"status": "200", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}},
-                 "headers": {"X-Rate-Limit": {"type": "integer"}}},
-                {"status": "4XX", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}}}},
+                {
+                    "status": "200",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}},
+                    "headers": {"X-Rate-Limit": {"type": "integer"}},
+                },
+                {
+                    "status": "4XX",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["error"],
+                                "properties": {"error": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
             ],
         ),
-        _op("deleteOrder", "DELETE", "/orders/{orderId}", parameters=[_p("orderId", "path", {"type": "integer"})],
-            security=[{"basic": []}]),
+        _op(
+            "deleteOrder",
+            "DELETE",
+            "/orders/{orderId}",
+            parameters=[_p("orderId", "path", {"type": "integer"})],
+            security=[{"basic": []}],
+        ),
         _op("latestOrder", "GET", "/orders/latest", security=[], deprecated=True),
         _op(
             "getFile",
             "GET",
             "/files/{name}.{ext}",
-            parameters=[_p("name", "path", {"type": "string"}), _p("ext", "path", {"type": "string", "enum": ["csv", "json"]})],
+            parameters=[
+                _p("name", "path", {"type": "string"}),
+                _p("ext", "path", {"type": "string", "enum": ["csv", "json"]}),
+            ],
             security=[{}],
         ),
         _op(
             "uploadNote",
             "PUT",
             "/notes/{id}",
-            parameters=[_p("id", "path", {"type": "string", "format": "uuid"}),
-                        _p("session", "cookie", {"type": "string"}, required=True)],
+            parameters=[
+                _p("id", "path", {"type": "string", "format": "uuid"}),
+                _p("session", "cookie", {"type": "string"}, required=True),
+            ],
             request_body={"required": False, "content": {"text/plain": {"schema": {"type": "string", "maxLength": 5}}}},
             security=[],
         ),

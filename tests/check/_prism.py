@@ -7,6 +7,7 @@ request in this order: route, then security, then validation; apiforge's first e
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -303,3 +304,64 @@ def agree(ours: Verdict, prisms: Verdict) -> bool:
         return True
     mine = ours.locations[0]
     return any(mine[: len(p)] == p or p[: len(mine)] == mine for p in prisms.locations)
+
+
+# -- a referee that survives Prism crashing -----------------------------------------------------------------
+
+CRASHED = Verdict("prism-crashed")
+
+
+class Referee:
+    """One Prism server for one spec. Prism 5.16 can die on a request (a TypeError in its parameter
+    deserialiser); the referee restarts it, finds the culprit by replaying one at a time, and reports it."""
+
+    def __init__(self, spec: Path) -> None:
+        self.spec = spec
+        self.server = start_prism(spec)
+
+    def close(self) -> None:
+        stop_quietly(self.server)
+
+    def _alive(self) -> bool:
+        return self.server.proc.poll() is None
+
+    def _restart(self) -> None:
+        stop_quietly(self.server)
+        self.server = start_prism(self.spec)
+
+    async def judge(self, cases: list[Case], concurrency: int = 12) -> list[Verdict]:
+        """Prism's verdict on every case (`CRASHED` for a request that kills Prism)."""
+        verdicts: list[Verdict | None] = [None] * len(cases)
+        async with httpx.AsyncClient(timeout=60) as client:
+            semaphore = asyncio.Semaphore(concurrency)
+
+            async def send(i: int) -> None:
+                async with semaphore:
+                    for _ in range(2):  # Prism sometimes drops a kept-alive connection
+                        if not self._alive():
+                            return
+                        try:
+                            response = await client.send(prism_request(cases[i], self.server.url))
+                        except httpx.TransportError:
+                            continue
+                        verdicts[i] = prism_verdict(response)
+                        return
+
+            await asyncio.gather(*(send(i) for i in range(len(cases))))
+            for i in [i for i, v in enumerate(verdicts) if v is None]:  # after a crash: one at a time
+                if not self._alive():
+                    self._restart()
+                try:
+                    response = await client.send(prism_request(cases[i], self.server.url))
+                    verdicts[i] = prism_verdict(response)
+                except httpx.TransportError:
+                    self._wait_dead()
+                    verdicts[i] = CRASHED
+        return [v or CRASHED for v in verdicts]
+
+    def _wait_dead(self) -> bool:
+        try:
+            self.server.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return False
+        return True

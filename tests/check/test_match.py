@@ -39,7 +39,9 @@ def test_parameter_template_matches_and_decodes_values(api: Api) -> None:
 
 def test_method_picks_among_templates_and_reports_allowed_methods(api: Api) -> None:
     # DELETE exists only on /orders/{orderId}, so /orders/latest falls back to it.
-    result = check_request(HttpRequest("DELETE", f"{BASE}/orders/latest", headers={"Authorization": "Basic {{c}}"}), api)
+    result = check_request(
+        HttpRequest("DELETE", f"{BASE}/orders/latest", headers={"Authorization": "Basic {{c}}"}), api
+    )
     assert result.operation_id == "deleteOrder"
     result = check_request(HttpRequest("PATCH", f"{BASE}/orders/7"), api)
     assert result.operation_id is None and codes(result) == ["method-not-allowed"]
@@ -85,11 +87,27 @@ def test_ambiguous_templates_pick_the_operation_the_request_fits() -> None:
             "version": "1",
             "servers": [{"url": "https://x.example"}],
             "operations": [
-                {"id": "byFilter", "method": "GET", "path": "/cards/{filter}", "security": [],
-                 "parameters": [{"name": "filter", "in": "path", "required": True,
-                                 "schema": {"type": "string", "enum": ["all", "open"]}}]},
-                {"id": "byId", "method": "GET", "path": "/cards/{id}", "security": [],
-                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]},
+                {
+                    "id": "byFilter",
+                    "method": "GET",
+                    "path": "/cards/{filter}",
+                    "security": [],
+                    "parameters": [
+                        {
+                            "name": "filter",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["all", "open"]},
+                        }
+                    ],
+                },
+                {
+                    "id": "byId",
+                    "method": "GET",
+                    "path": "/cards/{id}",
+                    "security": [],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                },
                 {"id": "add", "method": "POST", "path": "/#Action=Add", "security": []},
                 {"id": "remove", "method": "POST", "path": "/#Action=Remove", "security": []},
             ],

@@ -1,9 +1,9 @@
 """Choosing the operation among retrieved candidates.
 
 Without a model (`none`), retrieval's fused ranking is refined by two cheap signals it cannot see: whether the
-request's verb agrees with the operation's HTTP method ("delete the droplet" → DELETE), and how many of the
-operation's required inputs the request actually supplies. With a model, the model picks one candidate id from an
-enum of the candidates' ids — it cannot name anything else.
+request's verb agrees with the operation's HTTP method ("delete the droplet" → DELETE), literal path words the
+request names, and how many of the operation's required inputs the request actually supplies. (With a model, the
+model picks among these choices: `llm_steps.choose_with_model`.)
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apiforge.catalog.search import SearchHit, split_words
-from apiforge.llm import ModelBackend, ModelError
 
-__all__ = ["Choice", "choose_with_model", "method_prior", "rerank"]
+__all__ = ["Choice", "method_prior", "rerank"]
 
 _VERBS: dict[str, tuple[str, ...]] = {
     "DELETE": ("delete", "remove", "kill", "destroy", "drop", "erase", "cancel", "revoke", "unstar", "unfollow",
@@ -54,6 +53,12 @@ def _method_agrees(wanted: str | None, method: str) -> float:
     return -0.5
 
 
+# Weights next to the search score (cosine similarity + scaled BM25), tuned on tests/data/ask/dev.jsonl.
+METHOD_WEIGHT = 0.15
+PATH_WEIGHT = 0.1
+FIT_WEIGHT = 0.05
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     hit: SearchHit
@@ -67,14 +72,13 @@ def rerank(request: str, hits: Sequence[SearchHit], fit: dict[tuple[str, str], f
     words = set(split_words(request).split())
     out: list[Choice] = []
     for rank, hit in enumerate(hits):
-        retrieval = 1.0 / (1 + rank)
         agree = _method_agrees(wanted, hit.method)
         key = (hit.api_id, hit.operation_id)
         filled = (fit or {}).get(key, 0.0)
         # Literal path words the request names ("issues", "comments") separate siblings retrieval ties on.
         path_words = {w for w in split_words(re.sub(r"\{[^}]*\}", " ", hit.path)).split() if len(w) > 2}
         overlap = len(path_words & words) / max(len(path_words), 1)
-        score = retrieval + 0.35 * agree + 0.25 * filled + 0.2 * overlap
+        score = hit.score + METHOD_WEIGHT * agree + FIT_WEIGHT * filled + PATH_WEIGHT * overlap
         parts = [f"retrieval #{rank + 1}"]
         if agree > 0:
             parts.append(f"'{wanted}' verb matches")
@@ -85,31 +89,3 @@ def rerank(request: str, hits: Sequence[SearchHit], fit: dict[tuple[str, str], f
         out.append(Choice(hit, score, ", ".join(parts)))
     out.sort(key=lambda c: -c.score)
     return out
-
-
-def choose_with_model(
-    backend: ModelBackend, request: str, choices: Sequence[Choice], *, examples: Sequence[tuple[str, str]] = ()
-) -> Choice:
-    """The model picks one candidate id (constrained to an enum of them); a failure keeps the top choice."""
-    ids = [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
-    listing = "\n".join(
-        f"- {ident}: {c.hit.method} {c.hit.path} — {c.hit.summary[:120]}" for ident, c in zip(ids, choices, strict=True)
-    )
-    shots = "".join(f'Request: {q}\nAnswer: {{"operation": "{a}"}}\n\n' for q, a in examples)
-    messages = [
-        {"role": "system", "content": "You pick the API operation that does what the user asks. Answer in JSON."},
-        {"role": "user", "content": f"Operations:\n{listing}\n\n{shots}Request: {request}\nWhich operation?"},
-    ]
-    schema = {
-        "type": "object",
-        "properties": {"operation": {"type": "string", "enum": ids}},
-        "required": ["operation"],
-        "additionalProperties": False,
-    }
-    try:
-        answer = backend.complete_json(messages, schema, max_tokens=64, purpose="choose")
-    except ModelError:
-        return choices[0]
-    picked = ids.index(answer["operation"])
-    chosen = choices[picked]
-    return Choice(chosen.hit, chosen.score, f"chosen by {backend.name} among {len(ids)} candidates")

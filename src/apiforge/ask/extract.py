@@ -5,19 +5,24 @@ every argument it returns is a span of the request text (or an enum value / bool
 parameter by the words around it, the value's shape (email, date, number, `owner/repo`...) and the parameter's
 type, format, enum and name. Unmatched required parameters are left for the builder to mark as placeholders.
 
-How it works, in three steps:
-1. find *mentions* in the text: quoted strings, `key=value` pairs, URLs, emails, dates, UUIDs, `owner/repo`
-   pairs, numbers, id-like tokens, and plain words;
-2. score every (parameter, mention) pair: type/format compatibility, whether words of the parameter's name
-   ("anchors") sit right before the mention, and how specific the mention's shape is;
-3. assign greedily by score, one mention per parameter and one parameter per mention.
+How it works:
+1. find *mentions* in the text: quoted strings, `key=value` pairs, URLs, emails, phone numbers, dates, UUIDs, IP
+   addresses, domains, `owner/repo` pairs, lists of numbers or ids, numbers, id-like tokens, upper-case codes,
+   proper names, and plain words;
+2. add mentions that only make sense for this operation: enum values and booleans the text names;
+3. score every (parameter, mention) pair: type/format compatibility, whether words of the parameter's name (or the
+   path segment before it, `/buckets/{id}` → "bucket") sit right before the mention, what verb introduces a quoted
+   text ("rename ... to 'X'" → a name), and how specific the mention's shape is;
+4. assign greedily by score, one mention per parameter and one parameter per mention; then give required
+   parameters still empty the first unused value of a compatible, specific shape.
+Credentials (`token`, `api_key`, ...) are never filled from free text: they come from the credential store.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from apiforge.spec.model import Api, Operation
@@ -30,26 +35,39 @@ __all__ = ["ArgumentCandidate", "Extracted", "Mention", "extract_arguments", "fi
 @dataclass(frozen=True, slots=True)
 class Mention:
     kind: str
-    """quoted, pair, url, email, datetime, date, uuid, slug_pair, number, id, word."""
+    """quoted, pair, url, email, phone, datetime, date, uuid, ip, domain, slug_pair, list, number, token, id, code,
+    proper, word; per operation also enum and boolean."""
     text: str
     start: int
     end: int
     key: str = ""
-    """For `pair` (`key=value`) and `slug_pair`: the key text."""
+    """For `pair` (`key=value`) and `slug_pair` (`owner/repo`): the part before the separator."""
+    items: tuple[str, ...] = ()
+    """For `list`: the values."""
+    value: Any = None
+    """For `enum` and `boolean`: the value meant."""
 
 
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|`([^`]+)`|(?<![\w])'([^']+)'(?![\w])")
 _PAIR = re.compile(r"\b([A-Za-z_][\w.-]*)\s*(?:=|:)\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)")
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"(?<![\w+])\+\d[\d -]{6,}\d\b")
 _DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+_IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\b")
+_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|ai|info|biz|us|eu|me|xyz)\b", re.I)
 _SLUG_PAIR = re.compile(r"(?<![\w/.:@-])([A-Za-z0-9][\w.-]*)/([A-Za-z0-9][\w.-]*)(?![\w/])")
-_NUMBER = re.compile(r"(?<![\w.#-])[-+]?\d+(?:\.\d+)?(?![\w.-]*[A-Za-z])")
+_NUMBER_LIST = re.compile(r"(?<![\w.])#?[\w-]*\d[\w-]*(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)#?[\w-]*\d[\w-]*)+")
 _HASHNUM = re.compile(r"#(\d+)\b")
-_ID = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}\b")
-_WORD = re.compile(r"[@]?[A-Za-z0-9][\w.-]*[\w]|[A-Za-z0-9]")
+_TOKEN = re.compile(r"(?<![\w:/])[A-Za-z0-9][\w.-]*(?:[:/][\w.-]+)+(?![\w:/])")
+_ID = re.compile(r"#[A-Za-z][\w-]+|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}\b")
+_NUMBER = re.compile(r"(?<![\w.#-])[-+]?\d+(?:\.\d+)?(?![\w.-]*[A-Za-z])")
+_CODE = re.compile(r"\b[A-Z]{2,3}\b")
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+_WORD = re.compile(r"[A-Za-z0-9][\w.-]*[\w]|[A-Za-z0-9]")
+_NOT_ID = re.compile(r"v?\d+(\.\d+)*|\d+(st|nd|rd|th|s|k|m|kb|mb|gb|px|x\d+)?|\d+x\d+", re.IGNORECASE)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -60,11 +78,11 @@ def find_mentions(text: str) -> list[Mention]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    def add(kind: str, value: str, start: int, end: int, key: str = "", claim: tuple[int, int] | None = None) -> None:
+    def add(kind: str, value: str, start: int, end: int, key: str = "", items: tuple[str, ...] = (), claim=None):
         span = claim or (start, end)
         if value and free(*span):
             taken.append(span)
-            found.append(Mention(kind, value, start, end, key))
+            found.append(Mention(kind, value, start, end, key, items))
 
     for m in _QUOTED.finditer(text):
         group = next(i for i in range(1, 6) if m.group(i) is not None)
@@ -73,21 +91,46 @@ def find_mentions(text: str) -> list[Mention]:
         add("url", m.group(0), m.start(), m.end())
     for m in _PAIR.finditer(text):
         value = m.group(2).strip("\"'")
-        if not m.group(1).lower().startswith("http"):
+        if not m.group(1).lower().startswith("http") and not m.group(2).startswith("//"):
             add("pair", value, m.start(2), m.end(2), key=m.group(1), claim=(m.start(), m.end()))
-    for kind, pattern in (("email", _EMAIL), ("datetime", _DATETIME), ("date", _DATE), ("uuid", _UUID)):
+    for kind, pattern in (
+        ("email", _EMAIL),
+        ("phone", _PHONE),
+        ("datetime", _DATETIME),
+        ("date", _DATE),
+        ("uuid", _UUID),
+        ("ip", _IP),
+        ("domain", _DOMAIN),
+    ):
         for m in pattern.finditer(text):
             add(kind, m.group(0), m.start(), m.end())
     for m in _SLUG_PAIR.finditer(text):
         if not (m.group(1).isdigit() and m.group(2).isdigit()):  # 1/2 is a fraction, not owner/repo
             add("slug_pair", m.group(2), m.start(2), m.end(2), key=m.group(1), claim=(m.start(), m.end()))
+    for m in _NUMBER_LIST.finditer(text):
+        items = tuple(i.lstrip("#") for i in re.split(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|&)\s*", m.group(0)))
+        if len(items) > 1:
+            add("list", m.group(0), m.start(), m.end(), items=items)
     for m in _HASHNUM.finditer(text):
         add("number", m.group(1), m.start(1), m.end(1), claim=(m.start(), m.end()))
+    for m in _TOKEN.finditer(text):
+        add("token", m.group(0), m.start(), m.end())
     for m in _ID.finditer(text):
-        if not re.fullmatch(r"v?\d+(\.\d+)*|\d+(st|nd|rd|th|s|k|m|kb|mb|gb|px)", m.group(0), re.IGNORECASE):
+        if not _NOT_ID.fullmatch(m.group(0)):
             add("id", m.group(0), m.start(), m.end())
     for m in _NUMBER.finditer(text):
         add("number", m.group(0), m.start(), m.end())
+    for m in _CODE.finditer(text):
+        if m.group(0) != "I":
+            add("code", m.group(0), m.start(), m.end())
+    for m in _PROPER.finditer(text):
+        start, value = m.start(), m.group(0)
+        if start == 0 or re.search(r"[.!?:]\s*$", text[:start]):  # a capital at a sentence start proves nothing
+            first, _, rest = value.partition(" ")
+            if not rest:
+                continue
+            start, value = m.start() + len(first) + 1, rest.lstrip()
+        add("proper", value, start, start + len(value))
     for m in _WORD.finditer(text):
         add("word", m.group(0), m.start(), m.end())
     found.sort(key=lambda x: x.start)
@@ -107,6 +150,8 @@ class ArgumentCandidate:
     schema: dict[str, Any]
     required: bool
     description: str = ""
+    context: tuple[str, ...] = dataclass_field(default=())
+    """Extra anchor words: for a path parameter, the literal segment before it (`/buckets/{id}` → `bucket`)."""
 
     @property
     def type(self) -> str:
@@ -128,17 +173,31 @@ class ArgumentCandidate:
             values = (self.schema.get("items") or {}).get("enum")
         return [v for v in values or [] if v is not None]
 
+    @property
+    def is_credential(self) -> bool:
+        """Secrets travel through the credential store, never through the request text."""
+        words = set(_name_words(self.name))
+        return bool(words & _CREDENTIAL_WORDS) or self.format == "password"
+
 
 _SKIP_HEADERS = {"accept", "content-type", "user-agent", "authorization", "accept-language", "cookie"}
+_CREDENTIAL_WORDS = {"token", "key", "secret", "password", "passwd", "auth", "authorization", "signature", "apikey"}
 
 
 def operation_fields(api: Api, operation: Operation) -> list[ArgumentCandidate]:
     """Parameters (minus standard/auth headers) and top-level body properties of `operation`, schemas resolved."""
     fields: list[ArgumentCandidate] = []
+    segments = [s for s in operation.path.split("/") if s]
     for p in operation.parameters:
         if p.location == "header" and p.name.lower() in _SKIP_HEADERS:
             continue
-        fields.append(ArgumentCandidate(p.name, p.location, api.resolve_schema(p.schema), p.required, p.description))
+        context: tuple[str, ...] = ()
+        if p.location == "path" and "{" + p.name + "}" in segments:
+            index = segments.index("{" + p.name + "}")
+            if index > 0 and "{" not in segments[index - 1]:
+                context = tuple(_singular(w) for w in _name_words(segments[index - 1]))
+        schema = _with_items(api, api.resolve_schema(p.schema))
+        fields.append(ArgumentCandidate(p.name, p.location, schema, p.required, p.description, context))
     body = operation.request_body
     if body is not None and body.content:
         media = next((m for t, m in body.content.items() if "json" in t), next(iter(body.content.values())))
@@ -148,13 +207,21 @@ def operation_fields(api: Api, operation: Operation) -> list[ArgumentCandidate]:
         for name, prop in (schema.get("properties") or {}).items():
             if name in taken:
                 continue
-            resolved = api.resolve_schema(prop) if isinstance(prop, dict) else {}
+            resolved = _with_items(api, api.resolve_schema(prop)) if isinstance(prop, dict) else {}
             if resolved.get("readOnly"):
                 continue
             fields.append(
                 ArgumentCandidate(name, "body", resolved, name in required, str(resolved.get("description", "")))
             )
     return fields
+
+
+def _with_items(api: Api, schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its array `items` resolved, so that item types can be judged."""
+    items = schema.get("items")
+    if isinstance(items, dict) and "$ref" in items:
+        return {**schema, "items": api.resolve_schema(items)}
+    return schema
 
 
 def _merge_all_of(api: Api, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
@@ -172,39 +239,55 @@ def _merge_all_of(api: Api, schema: dict[str, Any], depth: int = 0) -> dict[str,
     return merged
 
 
-# -- scoring -----------------------------------------------------------------------------------------------------
+# -- words ---------------------------------------------------------------------------------------------------------
 
 _STOP = {
     "a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "with", "by", "from", "my", "me", "i", "is", "it",
     "all", "any", "that", "this", "at", "as", "be", "please", "can", "you", "show", "get", "list", "give", "find",
     "what", "which", "who", "how", "do", "does", "are", "using", "use", "via", "into", "then", "new", "some", "its",
-    "their", "our", "your", "want", "need", "would", "like", "let", "make", "set", "called", "named", "titled",
+    "their", "our", "your", "want", "need", "would", "like", "let", "make", "set", "called", "named", "titled", "now",
+    "there", "here", "exist", "exists", "available", "valid", "just", "only", "also", "up", "out", "about", "over",
+    "right", "today", "yet", "been", "has", "have", "was", "were", "will", "should", "could", "one", "ones", "them",
 }  # fmt: skip
 _LIMIT_NAMES = {"limit", "per_page", "perpage", "page_size", "pagesize", "max_results", "maxresults", "count", "size",
-                "top", "first", "n", "max", "num", "number_of_results", "take"}  # fmt: skip
-_LIMIT_WORDS = {"top", "first", "last", "latest", "max", "maximum", "limit", "up", "only", "at most"}
+                "top", "first", "n", "max", "num", "number_of_results", "take", "_limit"}  # fmt: skip
+_COUNTED = r"\s*(results|items|entries|records|rows|at a time|per|max)"
+_LIMIT_WORDS = {"top", "first", "last", "latest", "max", "maximum", "limit", "up", "only", "most", "newest"}
 _SYNONYMS = {
     "user": {"username", "user", "login", "owner", "author", "assignee", "member"},
     "repository": {"repo", "repository"},
     "repo": {"repo", "repository"},
-    "org": {"org", "organization", "organisation", "team", "workspace"},
+    "org": {"org", "organization", "organisation"},
     "organization": {"org", "organization"},
-    "search": {"q", "query", "search", "keyword", "term", "text"},
-    "query": {"q", "query", "search"},
+    "search": {"q", "query", "search", "keyword", "term"},
+    "query": {"q", "query", "search", "matching"},
     "message": {"message", "text", "body", "content"},
-    "title": {"title", "name", "subject"},
-    "name": {"name", "title"},
+    "title": {"title", "subject"},
     "email": {"email", "mail"},
-    "number": {"index", "number", "id", "num"},
-    "issue": {"index", "issue", "number"},
-    "pr": {"index", "pull", "number"},
-    "sort": {"sort", "order", "order_by", "orderby", "sort_by"},
-    "order": {"order", "direction", "sort"},
-    "page": {"page", "offset", "cursor"},
-    "channel": {"channel", "channel_id", "conversation"},
-    "description": {"description", "body", "desc"},
+    "number": {"index", "number", "num"},
+    "issue": {"index", "issue"},
+    "pr": {"index", "pull"},
+    "sort": {"sort", "order", "sorted"},
+    "channel": {"channel", "conversation"},
+    "description": {"description", "desc"},
+    "phone": {"phone", "number"},
 }
-_NAME_INTRO = {"called", "named", "titled", "name", "title", "subject", "label", "saying", "says", "message", "text"}
+#: Words that introduce a quoted or proper-name value, and the field-name words they point to.
+_INTRO = {
+    ("rename", "renamed", "called", "named", "titled", "title", "name"): {
+        "name", "title", "subject", "display", "label",
+    },
+    ("say", "saying", "says", "text", "message", "comment", "post", "send", "reply", "write", "content", "note"): {
+        "text", "body", "message", "content", "comment", "note", "description",
+    },
+    ("search", "find", "query", "matching", "match", "for", "about", "containing"): {"q", "query", "search", "term"},
+    ("prompt", "image", "picture", "of", "draw"): {"prompt"},
+    ("instruction", "instructions"): {"instruction"},
+    ("description", "describe", "described"): {"description"},
+    ("in", "for", "at", "near"): {"location", "city", "place", "region", "address", "zone", "room", "speaker"},
+    ("to",): {"topic", "purpose", "name", "value", "status", "title", "presence", "destination"},
+    ("from",): {"origin", "sender", "source"},
+}  # fmt: skip
 
 
 def _name_words(name: str) -> list[str]:
@@ -212,29 +295,63 @@ def _name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ingly", "edly", "ing", "ly", "ed", "es", "s"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 def _anchor_words(field: ArgumentCandidate) -> set[str]:
-    words = set(_name_words(field.name))
-    anchors = {w for w in words if w not in {"id", "ids", "key", "value", "type"} or len(words) == 1}
-    for word in list(words):
+    words = _name_words(field.name)
+    anchors = {w for w in words if w not in {"id", "ids", "gid", "sid", "uuid", "key", "value", "type"}} or set(words)
+    for word in list(anchors):
+        anchors.add(_singular(word))
         for key, group in _SYNONYMS.items():
-            if word in group:
+            if word == key or word in group:
                 anchors.add(key)
                 anchors.update(g for g in group if len(g) > 2)
-    return {a for a in anchors if a not in _STOP or a in {"name", "title", "message", "text"}}
+    anchors.update(field.context)
+    if len(words) > 1:
+        return {a for a in anchors if a not in _STOP}
+    return anchors
 
 
 def _matches_anchor(word: str, anchors: set[str]) -> bool:
-    word = word.lower().rstrip("s") if len(word) > 3 else word.lower()
+    word = _singular(word.lower())
     for anchor in anchors:
-        a = anchor.rstrip("s") if len(anchor) > 3 else anchor
-        if word == a or (len(word) >= 4 and len(a) >= 4 and (a.startswith(word) or word.startswith(a))):
+        if word == anchor or (
+            len(word) >= 4 and len(anchor) >= 4 and (anchor.startswith(word) or word.startswith(anchor))
+        ):
             return True
     return False
 
 
+# -- scoring -----------------------------------------------------------------------------------------------------
+
+
 def _coerce(field: ArgumentCandidate, mention: Mention) -> Any:
     """The mention's value in the field's type, or None when it does not fit."""
+    if mention.kind in ("enum", "boolean"):
+        return mention.value
+    if mention.kind == "list":
+        if field.type != "array":
+            return None
+        item = ArgumentCandidate(field.name, field.location, field.schema.get("items") or {}, field.required)
+        values = [_coerce(item, Mention("word", text, 0, 0)) for text in mention.items]
+        return values if all(v is not None for v in values) else None
     text = mention.text.strip()
+    if mention.kind == "slug_pair" and not _is_repo_like(field):
+        text = f"{mention.key}/{text}"
     kind = field.type
     if field.enum:
         for value in field.enum:
@@ -242,10 +359,8 @@ def _coerce(field: ArgumentCandidate, mention: Mention) -> Any:
                 return [value] if kind == "array" else value
         return None
     if kind == "integer":
-        if re.fullmatch(r"[-+]?\d+", text):
-            value = int(text)
-            if _in_range(field.schema, value):
-                return value
+        if re.fullmatch(r"[-+]?\d+", text) and _in_range(field.schema, int(text)):
+            return int(text)
         return None
     if kind == "number":
         if re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
@@ -254,17 +369,29 @@ def _coerce(field: ArgumentCandidate, mention: Mention) -> Any:
             return value if _in_range(field.schema, value) else None
         return None
     if kind == "boolean":
-        return {"true": True, "false": False, "yes": True, "no": False}.get(text.lower())
+        return {"true": True, "false": False}.get(text.lower())
     if kind == "array":
         item = ArgumentCandidate(field.name, field.location, field.schema.get("items") or {}, field.required)
         if item.type in ("object", "array"):
             return None
-        parts = [p.strip() for p in re.split(r"\s*,\s*", text) if p.strip()]
-        values = [_coerce(item, Mention(mention.kind, p, 0, 0)) for p in parts]
-        return values if values and all(v is not None for v in values) else None
+        value = _coerce(item, mention)
+        return None if value is None else [value]
     if kind == "object":
         return None
-    return text
+    if field.format == "date-time" and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text):
+        text += ":00"  # RFC 3339 wants seconds; the user's minute precision is kept exactly
+    return text if _matches_pattern(field.schema, text) else None
+
+
+def _matches_pattern(schema: dict[str, Any], text: str) -> bool:
+    """A value that breaks the parameter's `pattern` (e.g. Twilio's `^AC[0-9a-f]{32}$`) belongs elsewhere."""
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return True
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:  # an ECMA-only construct: do not judge
+        return True
 
 
 def _in_range(schema: dict[str, Any], value: float) -> bool:
@@ -272,18 +399,29 @@ def _in_range(schema: dict[str, Any], value: float) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+def _is_repo_like(field: ArgumentCandidate) -> bool:
+    return bool(set(_name_words(field.name)) & {"repo", "repository", "project", "collection"})
+
+
+_ID_WORDS = {"id", "ids", "gid", "sid", "uuid", "key", "ref", "sha", "hash", "number", "index", "code", "slug", "ts"}
 _KIND_FITS = {
-    # mention kind → (field format/name hint → bonus)
-    "email": ("email",),
-    "url": ("uri", "url", "link", "href", "website", "webhook", "endpoint", "callback"),
-    "datetime": ("date-time", "date", "time", "since", "before", "after", "until", "at", "due", "start", "end"),
-    "date": ("date", "date-time", "since", "before", "after", "until", "due", "start", "end", "day"),
-    "uuid": ("uuid", "id"),
+    # mention kind → field formats / name words it fits
+    "email": {"email", "mail", "idn-email", "recipient", "to", "from", "cc", "bcc"},
+    "url": {"uri", "url", "link", "href", "website", "webhook", "endpoint", "callback", "uri-reference"},
+    "phone": {"phone", "to", "from", "number", "caller", "msisdn"},
+    "datetime": {"date-time", "date", "time", "since", "before", "after", "until", "at", "due", "start", "end"},
+    "date": {"date", "date-time", "since", "before", "after", "until", "due", "start", "end", "day", "value"},
+    "uuid": {"uuid", "id", "gid"},
+    "ip": {"ipv4", "ipv6", "ip", "address", "cidr"},
+    "domain": {"domain", "hostname", "host", "name", "fqdn", "site"},
+    "code": {"country", "currency", "code", "region", "locale", "language", "market", "type", "state"},
 }
 
 
-def _score(field: ArgumentCandidate, mention: Mention, words: list[tuple[str, int, int]], text: str) -> float:
+def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], vocabulary: set[str], text: str) -> float:
     """How well `mention` fits `field`: 0 means not at all."""
+    if field.is_credential and mention.kind != "pair":
+        return 0.0
     if _coerce(field, mention) is None:
         return 0.0
     name_words = set(_name_words(field.name))
@@ -295,71 +433,79 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[tuple[str, in
         key = mention.key.lower().replace("-", "_")
         if key == field.name.lower().replace("-", "_"):
             return 100.0
-        if _matches_anchor(key, anchors):
-            return 60.0
-        return 0.0
-
-    fits = _KIND_FITS.get(mention.kind)
-    if fits is not None:
-        if field.format in fits or hints & set(fits):
+        return 60.0 if _matches_anchor(key, anchors) else 0.0
+    if mention.kind in ("enum", "boolean"):
+        return 35.0 if mention.key == field.name else 0.0
+    if field.enum:  # the text names one of the enum's values exactly
+        score += 25
+    elif mention.kind in _KIND_FITS:
+        if hints & _KIND_FITS[mention.kind]:
             score += 30
-        elif field.type != "string" or field.enum:
+        elif field.type != "string" or mention.kind in ("email", "url", "phone", "datetime", "ip"):
             return 0.0
         else:
-            score += 2
+            score += 1
     elif mention.kind == "slug_pair":
-        # `owner/repo`: the value is the second part; the first part belongs to an owner-like field.
-        score += 25 if name_words & {"repo", "repository", "project", "name"} else 0
+        score += 25 if _is_repo_like(field) or name_words & {"name"} else 2
+    elif mention.kind == "list":
+        score += 20
     elif mention.kind == "quoted":
-        score += 12 if field.type == "string" and not field.enum and not field.format else 3
+        score += 12 if field.type in ("string", "array") and not field.format else 3
     elif mention.kind == "number":
+        digits = len(mention.text.lstrip("+-").split(".")[0])
         if field.type in ("integer", "number"):
-            score += 10
-        elif field.type == "string" and not field.enum:
-            score += 2 if name_words & {"id", "number", "index", "code"} else 0.5
-    elif mention.kind == "id":
-        if field.type == "string" and not field.enum:
-            score += 8 if name_words & {"id", "sid", "key", "ref", "sha", "hash", "token"} else 3
-        elif field.type in ("integer", "number"):
-            return 0.0
-    elif mention.kind == "word":
-        if field.enum:
-            score += 20
-        elif field.type == "boolean":
-            return 0.0
+            limit_like = field.name.lower() in _LIMIT_NAMES
+            score += 2 if limit_like and digits >= 6 else 10
         elif field.type == "string":
-            score += 0.5
+            score += 8 if name_words & _ID_WORDS or field.location == "path" else 0.5
+    elif mention.kind in ("id", "token"):
+        if field.type in ("string", "array"):
+            score += 8 if name_words & _ID_WORDS or field.location == "path" else 3
         else:
             return 0.0
+    elif mention.kind == "proper":
+        if field.type not in ("string", "array"):
+            return 0.0
+        score += 3
+    elif mention.kind == "word":
+        if field.type not in ("string", "array"):
+            return 0.0
+        lowered = mention.text.lower()
+        if lowered in _STOP or _stem(lowered) in vocabulary:
+            return 0.0
+        score += 0.5
 
-    # Anchors: words of the field's name right before the mention ("repo foo", "limit 10", "state open").
-    preceding = [w for w, _, end in words if end <= mention.start][-3:]
-    for distance, word in enumerate(reversed(preceding)):
-        if _matches_anchor(word, anchors):
-            score += 40 - 12 * distance
+    # Anchors: words of the field's name right before the mention ("repo foo", "limit 10", "bucket main").
+    before = [w for w in words if w.end <= mention.start][-4:]
+    anchored = False
+    for distance, word in enumerate(reversed(before)):
+        if _matches_anchor(word.text, anchors):
+            # A plain word right after an anchor is a weaker claim than a value-shaped token further on.
+            score += (25 if mention.kind == "word" else 40) - 10 * distance
+            anchored = distance == 0
             break
     else:
-        if field.type in ("integer", "number") and mention.kind == "number":
-            if field.name.lower().replace("-", "_") in _LIMIT_NAMES:
-                lowered = [w.lower() for w in preceding]
-                following = text[mention.end : mention.end + 24].lower()
-                if set(lowered) & _LIMIT_WORDS or re.match(
-                    r"\s*(results|items|entries|records|rows|of|per)", following
-                ):
-                    score += 30
-        if mention.kind == "quoted" and [w.lower() for w in preceding[-1:]] and preceding[-1].lower() in _NAME_INTRO:
-            score += 10 if name_words & {"name", "title", "subject", "message", "text", "body", "content"} else 0
-    # Words after the mention can anchor too ("alice's repos" → no; "5 per page" → per_page).
-    following_words = [w for w, start, _ in words if start >= mention.end][:2]
-    if any(_matches_anchor(w, anchors) for w in following_words) and mention.kind in ("number", "quoted", "id"):
+        if field.type in ("integer", "number") and mention.kind == "number" and field.name.lower() in _LIMIT_NAMES:
+            lowered = {w.text.lower() for w in before}
+            if lowered & _LIMIT_WORDS or re.match(_COUNTED, text[mention.end : mention.end + 24].lower()):
+                score += 30
+    if mention.kind in ("quoted", "proper", "word") and field.type in ("string", "array"):
+        # "in the kitchen", "called pasta", "about the offsite": the words before say what the value is.
+        intro = [w.text.lower() for w in before[-3:] if w.text.lower() not in ("the", "a", "an", "my", "our")]
+        for triggers, targets in _INTRO.items():
+            if intro and intro[-1] in triggers and name_words & targets:
+                score += 20
+                anchored = True
+                break
+    after = [w.text for w in words if w.start >= mention.end][:2]
+    if mention.kind in ("number", "quoted", "id", "list", "token") and any(_matches_anchor(w, anchors) for w in after):
         score += 15
+    if mention.kind == "word" and not anchored:
+        return 0.0
     if field.required:
         score += 3
     if field.location == "path":
         score += 2
-    # Plain words are only taken when something (an anchor or an enum) says so.
-    if mention.kind == "word" and not field.enum and score < 30:
-        return 0.0
     return score
 
 
@@ -373,31 +519,96 @@ class Extracted:
 def extract_arguments(text: str, api: Api, operation: Operation, *, minimum: float = 10.0) -> Extracted:
     """Values stated in `text` for `operation`'s parameters and top-level body properties."""
     fields = operation_fields(api, operation)
+    vocabulary = _vocabulary(api, operation)
     mentions = find_mentions(text)
-    words = [(m.text, m.start, m.end) for m in mentions if m.kind == "word"]
+    words = [m for m in mentions if m.kind == "word"]
+    mentions += _enum_mentions(text, fields, vocabulary) + _boolean_mentions(text, fields, vocabulary)
     arguments: dict[str, Any] = {}
     evidence: dict[str, str] = {}
-
     pairs: list[tuple[float, int, int]] = []
     for fi, field in enumerate(fields):
         for mi, mention in enumerate(mentions):
-            score = _score(field, mention, words, text)
+            score = _score(field, mention, words, vocabulary, text)
             if score >= minimum:
                 pairs.append((score, fi, mi))
     used_fields: set[int] = set()
-    used_mentions: set[int] = set()
-    for _score_value, fi, mi in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
-        if fi in used_fields or mi in used_mentions:
+    used_spans: list[tuple[int, int]] = []
+    for _value, fi, mi in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
+        mention = mentions[mi]
+        if fi in used_fields or _overlaps(mention, used_spans):
             continue
-        field, mention = fields[fi], mentions[mi]
-        arguments[field.name] = _coerce(field, mention)
-        evidence[field.name] = mention.text
-        used_fields.add(fi)
-        used_mentions.add(mi)
-        if mention.kind == "slug_pair":
-            _assign_owner(fields, used_fields, mention, arguments, evidence)
-    _fill_booleans(text, fields, used_fields, arguments, evidence)
+        _take(fields, fi, mention, arguments, evidence, used_fields, used_spans)
+    _fill_required(fields, mentions, words, vocabulary, text, arguments, evidence, used_fields, used_spans)
     return Extracted(arguments, evidence)
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+def _take(
+    fields: list[ArgumentCandidate],
+    fi: int,
+    mention: Mention,
+    arguments: dict[str, Any],
+    evidence: dict[str, str],
+    used_fields: set[int],
+    used_spans: list[tuple[int, int]],
+) -> None:
+    field = fields[fi]
+    arguments[field.name] = _coerce(field, mention)
+    evidence[field.name] = mention.text if mention.kind != "slug_pair" else f"{mention.key}/{mention.text}"
+    used_fields.add(fi)
+    used_spans.append((mention.start, mention.end))
+    if mention.kind == "slug_pair" and _is_repo_like(field):
+        _assign_owner(fields, used_fields, mention, arguments, evidence)
+
+
+_STRONG = (
+    "id",
+    "uuid",
+    "token",
+    "quoted",
+    "number",
+    "list",
+    "proper",
+    "domain",
+    "email",
+    "url",
+    "phone",
+    "code",
+    "date",
+)
+
+
+def _fill_required(
+    fields: list[ArgumentCandidate],
+    mentions: list[Mention],
+    words: list[Mention],
+    vocabulary: set[str],
+    text: str,
+    arguments: dict[str, Any],
+    evidence: dict[str, str],
+    used_fields: set[int],
+    used_spans: list[tuple[int, int]],
+) -> None:
+    """Required inputs still empty take the first unused value of a specific shape that fits their type."""
+    order = sorted(range(len(fields)), key=lambda i: (fields[i].location != "path", i))
+    for fi in order:
+        field = fields[fi]
+        if fi in used_fields or not field.required or field.is_credential or field.enum or field.type == "boolean":
+            continue
+        for mention in mentions:
+            if mention.kind not in _STRONG or _overlaps(mention, used_spans):
+                continue
+            if mention.kind == "number" and field.type == "string" and field.location != "path":
+                if not set(_name_words(field.name)) & _ID_WORDS:
+                    continue
+            if mention.kind == "proper" and field.location == "path":
+                continue
+            if _coerce(field, mention) is not None and _score(field, mention, words, vocabulary, text) > 0:
+                _take(fields, fi, mention, arguments, evidence, used_fields, used_spans)
+                break
 
 
 def _assign_owner(
@@ -407,7 +618,7 @@ def _assign_owner(
     arguments: dict[str, Any],
     evidence: dict[str, str],
 ) -> None:
-    owner_names = {"owner", "org", "organization", "user", "username", "namespace", "workspace", "account"}
+    owner_names = {"owner", "org", "organization", "user", "username", "namespace", "workspace", "account", "bucket"}
     for fi, field in enumerate(fields):
         if fi not in used and field.type == "string" and set(_name_words(field.name)) & owner_names:
             arguments[field.name] = mention.key
@@ -416,25 +627,79 @@ def _assign_owner(
             return
 
 
-def _fill_booleans(
-    text: str,
-    fields: Iterable[ArgumentCandidate],
-    used: set[int],
-    arguments: dict[str, Any],
-    evidence: dict[str, str],
-) -> None:
-    """`include archived`, `only private`, `not archived`: a boolean field named in the text."""
-    lowered = text.lower()
-    for fi, field in enumerate(fields):
-        if fi in used or field.type != "boolean":
+def _vocabulary(api: Api, operation: Operation) -> set[str]:
+    """Stems of words that name the operation itself (path literals, operation id, API name): never values."""
+    words = set(_name_words(operation.id)) | set(_name_words(api.id.split(".", 1)[0])) | set(_name_words(api.title))
+    for segment in operation.path.split("/"):
+        if segment and "{" not in segment:
+            words.update(_name_words(segment))
+    return {_stem(w) for w in words if len(w) > 2}
+
+
+def _text_stems(text: str) -> list[tuple[str, int, int]]:
+    return [(_stem(m.group(0)), m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+
+
+def _enum_mentions(text: str, fields: list[ArgumentCandidate], vocabulary: set[str]) -> list[Mention]:
+    """Enum values the text names, also as inflected words ("most recently updated" → `recentupdate`)."""
+    stems = _text_stems(text)
+    out: list[Mention] = []
+    for field in fields:
+        if not field.enum or len(field.enum) > 25 or field.type == "boolean" or field.is_credential:
+            continue  # long enums (field selectors) match ordinary words by accident
+        for value in field.enum:
+            if not isinstance(value, str) or len(value) < 2:
+                continue
+            target = "".join(_stem(w) for w in _name_words(value))
+            if not target or (target in vocabulary and _stem(value) == target):
+                continue
+            for i in range(len(stems)):
+                joined = ""
+                for j in range(i, min(i + 3, len(stems))):
+                    joined += stems[j][0]
+                    if joined == target or (len(target) >= 6 and joined == _stem(value.lower())):
+                        start, end = stems[i][1], stems[j][2]
+                        coerced = [value] if field.type == "array" else value
+                        out.append(Mention("enum", text[start:end], start, end, key=field.name, value=coerced))
+                        break
+                    if not target.startswith(joined):
+                        break
+    return out
+
+
+_NEGATIONS = {"not", "no", "without", "skip", "skipping", "exclude", "excluding", "except", "hide", "hiding", "non"}
+_NEGATIVE_NAMES = {"exclude", "skip", "hide", "disable", "no", "without", "omit"}
+_BOOLEAN_FILLER = {"is", "include", "includes", "show", "with", "only", "has", "should", "can", "allow", "enable"}
+
+
+def _boolean_mentions(text: str, fields: list[ArgumentCandidate], vocabulary: set[str]) -> list[Mention]:
+    """Booleans the text names: `include archived`, `skip archived ones`, `private repo`, `with cache cleared`."""
+    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+    out: list[Mention] = []
+    for field in fields:
+        if field.type != "boolean":
             continue
-        words = [w for w in _name_words(field.name) if w not in {"is", "include", "show", "with", "only", "has"}]
-        if not words:
+        words = _name_words(field.name)
+        negative_name = bool(set(words) & _NEGATIVE_NAMES)
+        content = [w for w in words if w not in _BOOLEAN_FILLER | _NEGATIVE_NAMES]
+        if not content or content == ["state"]:
             continue
-        phrase = " ".join(words)
-        match = re.search(r"(\b(?:not|no|without|exclude|excluding|non)[\s-]+)?\b" + re.escape(phrase) + r"\b", lowered)
-        if match is None and len(words) == 1 and len(words[0]) > 4:
-            match = re.search(r"(\b(?:not|no|without|exclude|excluding|non)[\s-]+)?\b" + re.escape(words[0]), lowered)
-        if match is not None:
-            arguments[field.name] = match.group(1) is None
-            evidence[field.name] = match.group(0)
+        key = content[-1]
+        for i, (word, start, end) in enumerate(tokens):
+            if _stem(word) in vocabulary:  # "subscription schedules" names the operation, not `scheduled`
+                continue
+            common = len(_common_prefix(word, key))
+            if common >= 4 and common >= min(len(word), len(key)) - 3 or (len(key) < 4 and word == key):
+                negated = any(t[0] in _NEGATIONS for t in tokens[max(0, i - 2) : i])
+                out.append(
+                    Mention("boolean", text[start:end], start, end, key=field.name, value=negated == negative_name)
+                )
+                break
+    return out
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from apiforge.ask.choose import Choice, choose_with_model, rerank
+from apiforge.ask.choose import Choice, rerank
 from apiforge.ask.extract import Extracted, extract_arguments, operation_fields
-from apiforge.ask.fill import fill_with_model
+from apiforge.ask.llm_steps import choose_with_model, fill_with_model
 from apiforge.catalog import Catalog
 from apiforge.catalog.search import SearchHit, SearchIndex
 from apiforge.check import CheckResult, check_request
@@ -34,6 +34,9 @@ Status = Literal["ok", "ambiguous", "no-match"]
 NO_MATCH_SIMILARITY = 0.2
 #: Two candidates closer than this in reranked score make the answer ambiguous (alternatives are shown).
 AMBIGUITY_MARGIN = 0.04
+
+
+_DROP_CODES = frozenset({"invalid-type", "invalid-enum", "unknown-parameter"})
 
 
 class AskError(ApiforgeError):
@@ -187,9 +190,8 @@ def ask(
     }
     if api_model.kind == "functions":
         call = {"name": operation.id, "arguments": values}
-        return Answer(
-            text, status, function_call=call, code={"call": function_call_text(operation.id, values)}, **common
-        )
+        code = {"call": function_call_text(operation.id, values)}
+        return Answer(text, status, function_call=call, code=code, notes=tuple(notes), **common)
     code: dict[str, str] = {}
     if built is not None:
         for lang in langs:
@@ -232,8 +234,14 @@ def _build_and_repair(
             notes.append(f"dropped '{name}': {exc}")
             continue
         result = check_request(built.request, api)
+        # A value of the wrong type or outside the enum was put in the wrong place: drop it. A value with the
+        # wrong format or range is what the user said: keep it, and let the diagnostic tell them.
         rejected = [
-            name for d in result.errors for name in values if d.location.split(".", 1)[-1].split("[", 1)[0] == name
+            name
+            for d in result.errors
+            if d.code in _DROP_CODES
+            for name in values
+            if d.location.split(".", 1)[-1].split("[", 1)[0] == name
         ]
         if not rejected:
             return built, result, values

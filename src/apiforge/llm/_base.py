@@ -8,7 +8,7 @@ or raises `ModelError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -16,7 +16,7 @@ import orjson
 
 from apiforge.errors import ApiforgeError
 
-__all__ = ["Message", "ModelBackend", "ModelError", "Usage", "extract_json"]
+__all__ = ["Message", "ModelBackend", "ModelError", "Usage", "extract_json", "fit_messages"]
 
 Message = dict[str, str]
 """`{"role": "system" | "user" | "assistant", "content": "..."}`."""
@@ -35,6 +35,8 @@ class Usage:
     """Token accounting, summed over calls."""
 
     calls: int = 0
+    retries: int = 0
+    """Calls made again because the answer was invalid (cut off, or outside the schema)."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
@@ -47,6 +49,11 @@ class Usage:
         self.seconds += seconds
         if purpose:
             self.by_purpose[purpose] = self.by_purpose.get(purpose, 0) + 1
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Completion tokens per second of model time (prompt processing included in the time)."""
+        return self.completion_tokens / self.seconds if self.seconds else 0.0
 
 
 @runtime_checkable
@@ -100,3 +107,41 @@ def extract_json(text: str) -> Any:
                                 break
                 start = candidate.find(opener, start + 1)
     raise ValueError("no JSON value found in the model's answer")
+
+
+_MIN_LINE = 48
+
+
+def fit_messages(messages: Sequence[Message], count: Callable[[str], int], budget: int) -> list[Message]:
+    """`messages` shortened until `count` (tokens of all contents) is at most `budget`.
+
+    Prompts here are lists of candidates or fields, one per line, followed by the user's request; the long lines
+    are descriptions. So the longest line of any non-system message is cut (to half, not below `_MIN_LINE`
+    characters) until the prompt fits: every candidate stays listed, with a shorter description. Raises
+    `ModelError` when even that is not enough.
+    """
+    out = [dict(m) for m in messages]
+    lines = [m["content"].split("\n") for m in out]
+
+    def total() -> int:
+        return sum(count("\n".join(parts)) + 8 for parts in lines)  # ~8 tokens of chat template per message
+
+    size = total()
+    while size > budget:
+        longest = max(
+            (
+                (len(line), i, j)
+                for i, parts in enumerate(lines)
+                if out[i]["role"] != "system"
+                for j, line in enumerate(parts)
+            ),
+            default=(0, -1, -1),
+        )
+        length, i, j = longest
+        if length <= _MIN_LINE:
+            raise ModelError(f"the prompt needs {size} tokens, more than the {budget} the context window leaves")
+        lines[i][j] = lines[i][j][: max(_MIN_LINE, length // 2) - 1] + "…"
+        size = total()
+    for message, parts in zip(out, lines, strict=True):
+        message["content"] = "\n".join(parts)
+    return out

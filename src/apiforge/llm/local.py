@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 import time
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import orjson
 
-from apiforge.llm._base import Message, ModelError, Usage
+from apiforge.llm._base import Message, ModelError, Usage, fit_messages
 
 __all__ = ["LocalBackend", "local_model_path", "local_unavailable_reason"]
 
@@ -46,17 +46,56 @@ def local_unavailable_reason() -> str | None:
     return None
 
 
-@cache
-def _load(path: str, n_ctx: int) -> Any:
-    from llama_cpp import Llama
+def _default_threads() -> int:
+    """Half the cores (llama.cpp's own default): on a shared machine, more threads than free cores spin and make
+    every token several times slower. `APIFORGE_LOCAL_THREADS` overrides."""
+    configured = os.environ.get("APIFORGE_LOCAL_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, (os.cpu_count() or 2) // 2)
 
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=max(1, os.cpu_count() or 1), seed=0, verbose=False)
+
+_LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+_LOADING = threading.Lock()
+
+
+def _load(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+    """The model, loaded once per process (per file and settings), with the lock that serialises its use: a
+    `Llama` object holds one KV cache and is not safe to call from two threads at once."""
+    key = (path, n_ctx, n_threads)
+    with _LOADING:
+        if key not in _LOADED:
+            from llama_cpp import Llama
+
+            try:
+                llama = Llama(
+                    model_path=path,
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads,
+                    seed=0,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(f"cannot load {path}: {exc}", backend="local") from exc
+            _LOADED[key] = (llama, threading.Lock())
+        return _LOADED[key]
 
 
 class LocalBackend:
-    """SmolLM2-135M-Instruct under JSON-schema constraints; loaded once per process."""
+    """SmolLM2-135M-Instruct under JSON-schema constraints, offline; loaded once per process.
 
-    def __init__(self, *, n_ctx: int = 4096) -> None:
+    Deterministic (greedy decoding, fixed seed). The schema becomes a llama.cpp grammar, so the answer always has
+    the schema's shape; an answer cut off by `max_tokens` is retried with twice the budget (`retries` times).
+    Prompts longer than the context window have their longest lines (descriptions) shortened, never dropped.
+
+    Usage::
+
+        backend = LocalBackend()
+        backend.complete_json([{"role": "user", "content": "Pick one: a or b"}], {"enum": ["a", "b"]})
+    """
+
+    def __init__(self, *, n_ctx: int = 4096, n_threads: int | None = None, retries: int = 1) -> None:
         reason = local_unavailable_reason()
         if reason:
             raise ModelError(reason, backend="local")
@@ -64,38 +103,60 @@ class LocalBackend:
         assert path is not None
         self.name = f"local:{path.stem}"
         self.usage = Usage()
-        self._n_ctx = n_ctx
+        self.n_ctx = n_ctx
+        self._n_threads = n_threads or _default_threads()
+        self._retries = retries
         self._path = str(path)
 
     @property
     def llama(self) -> Any:
-        return _load(self._path, self._n_ctx)
+        """The underlying `llama_cpp.Llama` (loaded on first use)."""
+        return _load(self._path, self.n_ctx, self._n_threads)[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def complete_json(
         self, messages: Sequence[Message], schema: dict[str, Any], *, max_tokens: int = 256, purpose: str = ""
     ) -> Any:
-        started = time.perf_counter()
-        try:
-            result = self.llama.create_chat_completion(
-                messages=list(messages),
-                response_format={"type": "json_object", "schema": schema},
-                temperature=0.0,
-                max_tokens=max_tokens,
+        llama, lock = _load(self._path, self.n_ctx, self._n_threads)
+        budget = self.n_ctx - max_tokens * (2**self._retries) - 16
+        prompt = fit_messages(messages, self.count_tokens, budget)
+        problem = ""
+        for attempt in range(self._retries + 1):
+            if attempt:
+                self.usage.retries += 1
+            started = time.perf_counter()
+            try:
+                with lock:
+                    result = llama.create_chat_completion(
+                        messages=prompt,
+                        response_format={"type": "json_object", "schema": schema},
+                        temperature=0.0,
+                        seed=0,
+                        max_tokens=max_tokens * (2**attempt),
+                    )
+            except (ValueError, RuntimeError) as exc:  # context overflow, decode failure, grammar it cannot build
+                raise ModelError(f"generation failed: {exc}", backend=self.name) from exc
+            choice = result["choices"][0]
+            text = choice["message"]["content"] or ""
+            usage = result.get("usage") or {}
+            self.usage.add(
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+                time.perf_counter() - started,
+                purpose,
             )
-        except ValueError as exc:  # prompt longer than the context window
-            raise ModelError(str(exc), backend=self.name) from exc
-        text = result["choices"][0]["message"]["content"] or ""
-        usage = result.get("usage") or {}
-        self.usage.add(
-            int(usage.get("prompt_tokens", 0)),
-            int(usage.get("completion_tokens", 0)),
-            time.perf_counter() - started,
-            purpose,
+            try:
+                value = orjson.loads(text)
+                jsonschema.validate(value, schema)
+                return value
+            except orjson.JSONDecodeError as exc:
+                # The grammar keeps the shape, so a broken answer was cut off: allow it more tokens.
+                cut = " (cut off at max_tokens)" if choice.get("finish_reason") == "length" else ""
+                problem = f"not JSON{cut}: {exc}"
+            except jsonschema.ValidationError as exc:
+                problem = f"outside the schema: {exc.message}"
+        raise ModelError(
+            f"no valid answer after {self._retries + 1} tries, {problem}: {text[:200]!r}", backend=self.name
         )
-        try:
-            value = orjson.loads(text)
-            jsonschema.validate(value, schema)
-        except (orjson.JSONDecodeError, jsonschema.ValidationError) as exc:
-            # The grammar keeps the shape; a cut-off answer (max_tokens) can still be incomplete.
-            raise ModelError(f"invalid answer ({exc}): {text[:200]!r}", backend=self.name) from exc
-        return value

@@ -1,9 +1,17 @@
 """Any OpenAI-compatible chat-completions server: OpenAI, vLLM, Ollama, llama.cpp's server, LM Studio...
 
 Talks HTTP with httpx directly (no SDK) so that the fallbacks stay in our hands: servers differ in what
-`response_format` they accept, so we try a JSON schema first, then plain JSON mode, then no constraint with
-tolerant parsing — and remember what worked. Every answer is validated against the schema; an invalid one is sent
-back with the validator's complaint, a bounded number of times.
+`response_format` they accept, so we step down a chain and remember what worked:
+
+1. `json_schema` — OpenAI, vLLM, llama.cpp's own `llama-server`, LM Studio;
+2. `json_object` + `schema` — llama-cpp-python's server (it rejects `json_schema`, with HTTP 500, but turns this
+   extension into a grammar);
+3. `json_object` — plain JSON mode (Ollama, older servers);
+4. `none` — no constraint; the answer is parsed tolerantly (`extract_json`).
+
+A server says it does not know a constraint with a 400/422/500/501 whose body names `response_format` or
+`json_schema`; that is not retried, the next mode is tried at once. Every answer is validated against the schema;
+an invalid one is sent back with the validator's complaint, a bounded number of times.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import jsonschema
@@ -20,7 +28,9 @@ from apiforge.llm._base import Message, ModelError, Usage, extract_json
 
 __all__ = ["OpenAICompatibleBackend"]
 
-_MODES = ("json_schema", "json_object", "none")
+Mode = Literal["json_schema", "json_object_schema", "json_object", "none"]
+_MODES: tuple[Mode, ...] = ("json_schema", "json_object_schema", "json_object", "none")
+_TRANSIENT = (429, 500, 502, 503, 504)
 
 
 class OpenAICompatibleBackend:
@@ -41,8 +51,13 @@ class OpenAICompatibleBackend:
         timeout: float = 60.0,
         retries: int = 2,
         repairs: int = 2,
+        backoff: float = 1.0,
+        response_format: Mode = "json_schema",
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """`retries`: extra attempts after a network failure, timeout or 429/5xx (waiting `backoff`, doubling);
+        `repairs`: extra attempts after an answer outside the schema (the complaint is sent back);
+        `response_format`: the first constraint mode to try (it steps down from there when refused)."""
         self.model = model
         self.base_url = (base_url or os.environ.get("APIFORGE_BASE_URL") or "https://api.openai.com/v1").rstrip("/")
         key = api_key or os.environ.get("APIFORGE_API_KEY") or os.environ.get("OPENAI_API_KEY") or ""
@@ -50,7 +65,9 @@ class OpenAICompatibleBackend:
         self.usage = Usage()
         self._retries = retries
         self._repairs = repairs
-        self._mode = "json_schema"
+        self._backoff = backoff
+        self.mode: Mode = response_format
+        """The constraint mode in use: starts at `response_format`, steps down when a server refuses it."""
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self._client = httpx.Client(timeout=timeout, headers=headers, transport=transport)
 
@@ -62,7 +79,9 @@ class OpenAICompatibleBackend:
     ) -> Any:
         convo = list(messages)
         problem = ""
-        for _ in range(self._repairs + 1):
+        for attempt in range(self._repairs + 1):
+            if attempt:
+                self.usage.retries += 1
             text = self._chat(convo, schema, max_tokens, purpose)
             try:
                 value = extract_json(text)
@@ -85,18 +104,20 @@ class OpenAICompatibleBackend:
                 "temperature": 0,
                 "max_tokens": max_tokens,
             }
-            if self._mode == "json_schema":
+            if self.mode == "json_schema":
                 payload["response_format"] = {
                     "type": "json_schema",
                     "json_schema": {"name": "answer", "schema": schema, "strict": False},
                 }
-            elif self._mode == "json_object":
+            elif self.mode == "json_object_schema":
+                payload["response_format"] = {"type": "json_object", "schema": schema}
+            elif self.mode == "json_object":
                 payload["response_format"] = {"type": "json_object"}
             started = time.perf_counter()
             response = self._post(payload)
-            if response.status_code == 400 and self._mode != "none" and "response_format" in response.text:
+            if self.mode != "none" and _refuses_format(response):
                 # The server does not know this kind of constraint: step down and remember it.
-                self._mode = _MODES[_MODES.index(self._mode) + 1]
+                self.mode = _MODES[_MODES.index(self.mode) + 1]
                 continue
             if response.status_code >= 400:
                 raise ModelError(
@@ -119,20 +140,30 @@ class OpenAICompatibleBackend:
 
     def _post(self, payload: dict[str, Any]) -> httpx.Response:
         url = f"{self.base_url}/chat/completions"
-        for attempt in range(self._retries + 1):
+        attempts = self._retries + 1
+        for attempt in range(attempts):
             try:
                 response = self._client.post(url, json=payload)
             except httpx.TimeoutException as exc:
-                error: str = f"timed out after {self._client.timeout.read}s"
+                error = f"timed out after {self._client.timeout.read}s waiting for {url} ({attempts} attempts)"
                 cause: Exception = exc
             except httpx.TransportError as exc:
-                error, cause = f"cannot reach {url}: {exc}", exc
+                error, cause = f"cannot reach {url} ({attempts} attempts): {exc}", exc
             else:
-                if response.status_code in (429, 500, 502, 503, 504) and attempt < self._retries:
-                    time.sleep(min(2.0**attempt, 8.0))
+                transient = response.status_code in _TRANSIENT and not _refuses_format(response)
+                if transient and attempt < self._retries:
+                    time.sleep(min(self._backoff * 2.0**attempt, 8.0))
                     continue
                 return response
             if attempt == self._retries:
                 raise ModelError(error, backend=self.name) from cause
-            time.sleep(min(2.0**attempt, 8.0))
+            time.sleep(min(self._backoff * 2.0**attempt, 8.0))
         raise AssertionError("unreachable")
+
+
+def _refuses_format(response: httpx.Response) -> bool:
+    """Whether an error response says the server does not accept the `response_format` we sent."""
+    if response.status_code not in (400, 422, 500, 501):
+        return False
+    text = response.text
+    return "response_format" in text or "json_schema" in text

@@ -16,6 +16,9 @@ def render(request: HttpRequest) -> str:
     body = body_of(request)
     if isinstance(body, MultipartBody):
         lines += form_data_lines(body.parts, "data")
+    elif isinstance(body, FormBody):
+        # as a string with its own Content-Type: older XHR implementations (jsdom) cannot send URLSearchParams
+        lines.append("const data = " + body_expression(request) + ".toString();")
     elif body is not None:
         lines.append("const data = " + body_expression(request) + ";")
     lines += ["", "const xhr = new XMLHttpRequest();"]
@@ -36,10 +39,9 @@ def render(request: HttpRequest) -> str:
     for name, value in request.headers:
         lines.append(f"xhr.setRequestHeader({js_str(name)}, {js_str(value)});")
     media_type = content_type(request)
-    # send(URLSearchParams) sets the form media type itself; FormData sets multipart with its boundary
-    if media_type and not (isinstance(body, FormBody) and media_type == "application/x-www-form-urlencoded"):
-        if not any(name.lower() == "content-type" for name, _ in request.headers):
-            lines.append(f"xhr.setRequestHeader('Content-Type', {js_str(media_type)});")
+    # FormData sets multipart with its boundary itself (content_type() is None for it)
+    if media_type and not any(name.lower() == "content-type" for name, _ in request.headers):
+        lines.append(f"xhr.setRequestHeader('Content-Type', {js_str(media_type)});")
     lines += ["", "xhr.send(data);" if body is not None else "xhr.send();", ""]
     return finish("\n".join(lines).lstrip("\n"))
 

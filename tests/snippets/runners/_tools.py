@@ -8,14 +8,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.snippets.runners import REPO, Completed, run_command
 
-__all__ = ["NODE_MODULES", "go_env", "missing_module", "node_reason", "python_runner", "run_file", "script_runner"]
+__all__ = ["END", "FAILED", "NODE_BATCH", "NODE_MODULES", "go_env", "node_batch", "split_batch", "missing_module", "node_reason", "python_runner", "run_file", "script_runner"]
 
 NODE_MODULES = REPO / ".ci" / "node" / "snippets" / "node_modules"
 """npm packages the snippets need (`request`, `jsdom`), installed by .ci/install.d/20-snippet-runtimes.sh."""
+NODE_BATCH = Path(__file__).with_name("node_batch.js")
+END = "@@apiforge-snippet-end@@"
+"""The line batch hosts print after each snippet's output."""
+FAILED = "@@apiforge-snippet-failed@@"
+"""What batch hosts print when a snippet threw."""
 
 
 def run_file(code: str, workdir: Path, name: str, argv: list[str], env: dict[str, str] | None = None) -> Completed:
@@ -54,6 +60,31 @@ def script_runner(argv: list[str], name: str, env: dict[str, str] | None = None)
         return run_file(code, workdir, name, argv, env)
 
     return run
+
+
+def split_batch(codes: Sequence[str], done: Completed) -> list[Completed]:
+    """One result per snippet from a batch process whose stdout ends each snippet's output with the end marker;
+    a snippet with no end marker, or that reported a failure, gets exit code 1."""
+    chunks = done.stdout.split(END + "\n")
+    results = []
+    for index in range(len(codes)):
+        completed = index < len(chunks) - 1
+        out = chunks[index] if completed else ""
+        failed = not completed or FAILED in out
+        results.append(subprocess.CompletedProcess(["snippet", str(index)], 1 if failed else 0, out, done.stderr))
+    return results
+
+
+def node_batch(codes: Sequence[str], workdir: Path, host: Path = NODE_BATCH) -> list[Completed]:
+    """Run node snippets through a batch host script (node_batch.js, xhr_page.js) in one process."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    names = []
+    for index, code in enumerate(codes):
+        name = f"snippet{index:04d}.js"
+        (workdir / name).write_text(code, encoding="utf-8")
+        names.append(name)
+    done = run_command(["node", str(host), *names], workdir, env={"NODE_PATH": str(NODE_MODULES)}, timeout=900)
+    return split_batch(codes, done)
 
 
 def go_env() -> dict[str, str]:

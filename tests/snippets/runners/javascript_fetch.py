@@ -1,5 +1,7 @@
 # Node's fetch (undici) implements the WHATWG fetch standard the browser does; the snippet runs unchanged.
 from tests.snippets.runners import Runner
-from tests.snippets.runners._tools import node_reason, script_runner
+from tests.snippets.runners._tools import node_batch, node_reason, script_runner
 
-RUNNER = Runner(target="javascript_fetch", available=node_reason, run=script_runner(["node"], "snippet.js"))
+RUNNER = Runner(
+    target="javascript_fetch", available=node_reason, run=script_runner(["node"], "snippet.js"), run_many=node_batch
+)

@@ -1,4 +1,8 @@
-"""Filling arguments with a model, constrained to a JSON schema made from the operation's own inputs.
+"""The steps a model may take in `ask`, always constrained: choosing among candidates, filling arguments.
+
+Choosing: the model answers with one id from an enum of the candidates' ids — it cannot name anything else.
+
+Filling: constrained to a JSON schema made from the operation's own inputs.
 
 The schema lists only the operation's parameters and top-level body properties (with their types and enums) and
 forbids anything else, so a model cannot invent a parameter. It can still invent a *value*: string and number
@@ -9,12 +13,14 @@ ask for one — the builder marks the missing required ones as placeholders inst
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from apiforge.ask.choose import Choice
 from apiforge.ask.extract import ArgumentCandidate
 from apiforge.llm import ModelBackend, ModelError
 
-__all__ = ["arguments_schema", "fill_with_model", "grounded"]
+__all__ = ["arguments_schema", "choose_with_model", "fill_with_model", "grounded"]
 
 
 def _field_schema(field: ArgumentCandidate) -> dict[str, Any]:
@@ -93,3 +99,31 @@ def fill_with_model(
     except ModelError:
         return {}
     return grounded(request, fields, values if isinstance(values, dict) else {})
+
+
+def choose_with_model(
+    backend: ModelBackend, request: str, choices: Sequence[Choice], *, examples: Sequence[tuple[str, str]] = ()
+) -> Choice:
+    """The model picks one candidate id (constrained to an enum of them); a failure keeps the top choice."""
+    ids = [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
+    listing = "\n".join(
+        f"- {ident}: {c.hit.method} {c.hit.path} — {c.hit.summary[:120]}" for ident, c in zip(ids, choices, strict=True)
+    )
+    shots = "".join(f'Request: {q}\nAnswer: {{"operation": "{a}"}}\n\n' for q, a in examples)
+    messages = [
+        {"role": "system", "content": "You pick the API operation that does what the user asks. Answer in JSON."},
+        {"role": "user", "content": f"Operations:\n{listing}\n\n{shots}Request: {request}\nWhich operation?"},
+    ]
+    schema = {
+        "type": "object",
+        "properties": {"operation": {"type": "string", "enum": ids}},
+        "required": ["operation"],
+        "additionalProperties": False,
+    }
+    try:
+        answer = backend.complete_json(messages, schema, max_tokens=64, purpose="choose")
+    except ModelError:
+        return choices[0]
+    picked = ids.index(answer["operation"])
+    chosen = choices[picked]
+    return Choice(chosen.hit, chosen.score, f"chosen by {backend.name} among {len(ids)} candidates")
