@@ -450,7 +450,8 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], voc
     elif mention.kind == "list":
         score += 20
     elif mention.kind == "quoted":
-        score += 12 if field.type in ("string", "array") and not field.format else 3
+        # Quotes are the user saying "this exact text is a value": stronger than any plain word.
+        score += 25 if field.type in ("string", "array") and not field.format else 3
     elif mention.kind == "number":
         digits = len(mention.text.lstrip("+-").split(".")[0])
         if field.type in ("integer", "number"):
@@ -628,8 +629,10 @@ def _assign_owner(
 
 
 def _vocabulary(api: Api, operation: Operation) -> set[str]:
-    """Stems of words that name the operation itself (path literals, operation id, API name): never values."""
+    """Stems of words that name the operation itself (path literals, operation id, summary, API name): never
+    plain-word values."""
     words = set(_name_words(operation.id)) | set(_name_words(api.id.split(".", 1)[0])) | set(_name_words(api.title))
+    words |= set(_name_words(operation.summary))
     for segment in operation.path.split("/"):
         if segment and "{" not in segment:
             words.update(_name_words(segment))

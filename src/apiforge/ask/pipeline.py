@@ -171,7 +171,7 @@ def ask(
         ArgumentValue(name, value, provenance.get(name, "request"), evidence.get(name, ""))
         for name, value in values.items()
     ) + tuple(
-        ArgumentValue(name, None, origin)
+        ArgumentValue(name, _value_in(built.request, name), origin)
         for name, origin in (built.provenance.items() if built else ())
         if origin != "given" and name not in values
     )
@@ -197,6 +197,21 @@ def ask(
         for lang in langs:
             code[get_target(lang).name] = get_target(lang).render(built.request)
     return Answer(text, status, http=built.request if built else None, code=code, notes=tuple(notes), **common)
+
+
+def _value_in(request: HttpRequest, name: str) -> Any:
+    """The value the builder put in `request` for argument `name` (for showing filled-in values)."""
+    if name == "body":
+        return "(other fields from the spec)"
+    bare = name.split(".", 1)[-1]
+    for pairs in (request.query, request.headers, request.cookies):
+        for key, value in pairs:
+            if key == bare:
+                return value
+    body = request.body
+    if body is not None and hasattr(body, "value") and isinstance(body.value, dict) and bare in body.value:
+        return body.value[bare]
+    return "(in the path)"
 
 
 def _irrelevant(hits: Sequence[SearchHit]) -> bool:

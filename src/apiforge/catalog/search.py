@@ -25,7 +25,7 @@ import numpy as np
 import orjson
 
 from apiforge.catalog._catalog import Catalog
-from apiforge.catalog._embed import DIMENSIONS, MODEL_ID, encoder_unavailable_reason, get_encoder
+from apiforge.catalog._embed import DIMENSIONS, MODEL_ID, Encoder, encoder_unavailable_reason, get_encoder
 
 __all__ = ["SearchHit", "SearchIndex", "operation_text"]
 
@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS search_vectors (
     vector BLOB NOT NULL,             -- float16 x 384, unit length
     PRIMARY KEY (api_id, op_id)
 );
+CREATE TABLE IF NOT EXISTS search_rowids (
+    api_id TEXT PRIMARY KEY,
+    first  INTEGER NOT NULL,          -- the API's rows in search_fts are rowids first..last
+    last   INTEGER NOT NULL
+);
 """
 # Column weights for bm25(): api_id, op_id (unindexed), title, name, summary, path, params, description.
 _BM25_WEIGHTS = "0, 0, 0.5, 2.0, 3.0, 1.5, 1.0, 0.7"
@@ -57,6 +62,9 @@ _GENERIC_API_WORDS = frozenset(
     "api apis rest web v1 v2 v3 com io org net platform service services the and of for public documentation"
     " current stable prod management".split()
 )
+#: Operations embedded together by `update()` (see there), and how many distinct texts it remembers.
+_INDEX_GROUP = 2048
+_SEEN_LIMIT = 200_000
 _FTS_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _STOPWORDS = frozenset(
     "a an the of in on for to and or with by from my me i is it its be as at this that please can you "
@@ -91,6 +99,38 @@ def operation_text(api_title: str, op: dict[str, Any]) -> dict[str, str]:
 def _embedding_text(fields: dict[str, str]) -> str:
     description = fields["description"].split("\n", 1)[0][:200]
     return f"{fields['summary']}. {fields['name']}. {fields['path']}. {description}"
+
+
+@dataclass(slots=True)
+class _PendingApi:
+    """One API read for indexing: its operations, their searchable fields and (once embedded) vectors."""
+
+    api_id: str
+    digest: str
+    ops: list[dict[str, Any]]
+    fields: list[dict[str, str]]
+    texts: list[str]
+    vectors: list[bytes] | None = None
+
+
+def _embed_group(encoder: Encoder, group: list[_PendingApi], seen: dict[str, bytes]) -> None:
+    """Fill each API's `vectors` (float16 bytes), encoding each distinct text not in `seen` once."""
+    new = list(dict.fromkeys(t for pending in group for t in pending.texts if t not in seen))
+    if new:
+        for text, vector in zip(new, encoder.encode(new).astype(np.float16), strict=True):
+            seen[text] = vector.tobytes()
+    for pending in group:
+        if pending.ops:
+            pending.vectors = [seen[t] for t in pending.texts]
+
+
+@dataclass(frozen=True, slots=True)
+class _Matrix:
+    """Every stored vector as one float32 matrix, rows sorted by (api, operation); each API is one row range."""
+
+    keys: list[tuple[str, str]]
+    matrix: np.ndarray[Any, np.dtype[np.float32]]
+    ranges: dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +171,26 @@ class SearchIndex:
         self.dense_unavailable: str | None = None if dense else "disabled"
         if dense:
             self.dense_unavailable = encoder_unavailable_reason()
-        self._matrix: tuple[list[tuple[str, str]], np.ndarray[Any, Any]] | None = None
+        # Caches derived from the index, valid until the catalog changes (see `_refresh`).
+        self._version: tuple[int, int] | None = None
+        self._matrix: _Matrix | None = None
+        self._api_words: dict[str, list[str]] | None = None
+        self._rowids: dict[str, tuple[int, int]] | None = None
+
+    def _invalidate(self) -> None:
+        self._matrix = self._api_words = self._rowids = None
+
+    def _catalog_version(self) -> tuple[int, int]:
+        """Changes whenever anything is committed to the catalog: by another connection (`data_version`) or by
+        this one (`total_changes`)."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes
+
+    def _refresh(self) -> None:
+        """`update()`, unless nothing was written to the catalog since the last time (then nothing can be stale)."""
+        if self._version is not None and self._version == self._catalog_version():
+            return
+        self.update()
+        self._version = self._catalog_version()
 
     # -- indexing --------------------------------------------------------------------------------------------
 
@@ -145,62 +204,90 @@ class SearchIndex:
         return [r[0] for r in rows]
 
     def update(self, progress: Callable[[str, int, int], None] | None = None) -> int:
-        """Index every API that changed since it was last indexed; returns the number of APIs (re)indexed."""
-        self._drop_removed()
+        """Index every API that changed since it was last indexed; returns the number of APIs (re)indexed.
+
+        APIs are embedded in groups of about `_INDEX_GROUP` operations: sorting a large group by length keeps
+        padding (wasted encoder work) small, and a text seen before in this run (the same operation in another
+        version of an API) is encoded once. Each API is still written in its own transaction.
+        """
+        dropped = self._drop_removed()
         stale = self.stale_apis()
-        for done, api_id in enumerate(stale, 1):
-            self._index_api(api_id)
-            if progress is not None:
-                progress(api_id, done, len(stale))
-        if stale:
-            self._matrix = None
+        encoder = get_encoder() if self.dense_unavailable is None else None
+        seen: dict[str, bytes] = {}
+        group: list[_PendingApi] = []
+        done = 0
+        for position, api_id in enumerate(stale, 1):
+            group.append(self._read_api(api_id, encoder is not None))
+            if sum(len(p.ops) for p in group) < _INDEX_GROUP and position < len(stale):
+                continue
+            if encoder is not None:
+                _embed_group(encoder, group, seen)
+            for pending in group:
+                self._write_api(pending, encoder is not None)
+                done += 1
+                if progress is not None:
+                    progress(pending.api_id, done, len(stale))
+            group = []
+            if len(seen) > _SEEN_LIMIT:
+                seen.clear()
+        if stale or dropped:
+            self._invalidate()
         return len(stale)
 
-    def _drop_removed(self) -> None:
+    def _drop_removed(self) -> bool:
         gone = self._conn.execute(
             "SELECT api_id FROM search_state WHERE api_id NOT IN (SELECT id FROM apis)"
         ).fetchall()
         for (api_id,) in gone:
             self._clear(api_id)
-            self._matrix = None
+        return bool(gone)
 
     def _clear(self, api_id: str) -> None:
         with self._conn:
             self._conn.execute("DELETE FROM search_fts WHERE api_id = ?", (api_id,))
             self._conn.execute("DELETE FROM search_vectors WHERE api_id = ?", (api_id,))
             self._conn.execute("DELETE FROM search_state WHERE api_id = ?", (api_id,))
+            self._conn.execute("DELETE FROM search_rowids WHERE api_id = ?", (api_id,))
 
-    def _index_api(self, api_id: str) -> None:
+    def _read_api(self, api_id: str, dense: bool) -> _PendingApi:
         title, digest = self._conn.execute("SELECT title, digest FROM apis WHERE id = ?", (api_id,)).fetchone()
         ops = [
             orjson.loads(j) for (j,) in self._conn.execute("SELECT json FROM operations WHERE api_id = ?", (api_id,))
         ]
         fields = [operation_text(title, op) for op in ops]
-        vectors = None
-        encoder = get_encoder() if self.dense_unavailable is None else None
-        if encoder is not None and ops:
-            vectors = encoder.encode([_embedding_text(f) for f in fields]).astype(np.float16)
+        texts = [_embedding_text(f) for f in fields] if dense else []
+        return _PendingApi(api_id, digest, ops, fields, texts)
+
+    def _write_api(self, pending: _PendingApi, dense: bool) -> None:
+        api_id, ops, fields = pending.api_id, pending.ops, pending.fields
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("DELETE FROM search_fts WHERE api_id = ?", (api_id,))
             conn.execute("DELETE FROM search_vectors WHERE api_id = ?", (api_id,))
+            # Explicit, consecutive rowids: one API's rows form one range, which `api=` searches restrict to.
+            first = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM search_fts").fetchone()[0]
             conn.executemany(
-                "INSERT INTO search_fts (api_id, op_id, title, name, summary, path, params, description) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO search_fts (rowid, api_id, op_id, title, name, summary, path, params, description) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (api_id, op["id"], f["title"], f["name"], f["summary"], f["path"], f["params"], f["description"])
-                    for op, f in zip(ops, fields, strict=True)
+                    (first + i, api_id, op["id"], f["title"], f["name"], f["summary"], f["path"], f["params"])
+                    + (f["description"],)
+                    for i, (op, f) in enumerate(zip(ops, fields, strict=True))
                 ],
             )
-            if vectors is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO search_rowids (api_id, first, last) VALUES (?, ?, ?)",
+                (api_id, first, first + len(ops) - 1),
+            )
+            if pending.vectors is not None:
                 conn.executemany(
                     "INSERT INTO search_vectors (api_id, op_id, vector) VALUES (?, ?, ?)",
-                    [(api_id, op["id"], vectors[i].tobytes()) for i, op in enumerate(ops)],
+                    [(api_id, op["id"], vector) for op, vector in zip(ops, pending.vectors, strict=True)],
                 )
             conn.execute(
                 "INSERT OR REPLACE INTO search_state (api_id, digest, model) VALUES (?, ?, ?)",
-                (api_id, digest, MODEL_ID if vectors is not None or not ops and encoder else ""),
+                (api_id, pending.digest, MODEL_ID if dense else ""),
             )
             conn.execute("COMMIT")
         except BaseException:
@@ -213,7 +300,7 @@ class SearchIndex:
         self, query: str, *, api: str | Sequence[str] | None = None, k: int = 10, pool: int = 100
     ) -> list[SearchHit]:
         """The `k` best operations for `query`, optionally within one API (or a list of API ids)."""
-        self.update()
+        self._refresh()
         apis = [api] if isinstance(api, str) else list(api) if api else []
         bm25 = self._bm25(query, apis, pool)
         dense, similarities = self._dense(query, apis, pool)
@@ -249,13 +336,16 @@ class SearchIndex:
 
     def _named_apis(self, query: str) -> set[str]:
         """APIs the query names ("on gitea", "in slack"): words of their id or title, generic words left out."""
+        if self._api_words is None:
+            # word → the APIs whose id (before the first dot) or title contains it; built once per catalog state.
+            index: dict[str, list[str]] = {}
+            for api_id, title in self._conn.execute("SELECT id, title FROM apis"):
+                names = set(split_words(api_id.split(".", 1)[0]).split()) | set(split_words(title).split())
+                for word in names - _GENERIC_API_WORDS:
+                    index.setdefault(word, []).append(api_id)
+            self._api_words = index
         words = set(split_words(query).split())
-        named: set[str] = set()
-        for api_id, title in self._conn.execute("SELECT id, title FROM apis"):
-            names = set(split_words(api_id.split(".", 1)[0]).split()) | set(split_words(title).split())
-            if (names - _GENERIC_API_WORDS) & words:
-                named.add(api_id)
-        return named
+        return {api_id for word in words for api_id in self._api_words.get(word, ())}
 
     def _bm25(self, query: str, apis: list[str], pool: int) -> dict[tuple[str, str], float]:
         """BM25 scores (higher is better) of the `pool` best keyword matches."""
@@ -265,12 +355,23 @@ class SearchIndex:
         match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
         sql = f"SELECT api_id, op_id, bm25(search_fts, {_BM25_WEIGHTS}) FROM search_fts WHERE search_fts MATCH ? "
         params: list[Any] = [match]
-        if apis:
+        rowids = self._api_rowids(apis[0]) if len(apis) == 1 else None
+        if rowids is not None:
+            # FTS5 walks only this rowid range instead of every match in the catalog.
+            sql += "AND rowid BETWEEN ? AND ? "
+            params += rowids
+        elif apis:
             sql += f"AND api_id IN ({','.join('?' * len(apis))}) "
             params += apis
         sql += "ORDER BY 3 LIMIT ?"
         params.append(pool)
         return {(a, o): -score for a, o, score in self._conn.execute(sql, params)}
+
+    def _api_rowids(self, api_id: str) -> tuple[int, int] | None:
+        """The rowid range of the API's rows in `search_fts`, when it was recorded at indexing."""
+        if self._rowids is None:
+            self._rowids = {a: (first, last) for a, first, last in self._conn.execute("SELECT * FROM search_rowids")}
+        return self._rowids.get(api_id)
 
     def _dense(
         self, query: str, apis: list[str], pool: int
@@ -278,39 +379,52 @@ class SearchIndex:
         encoder = get_encoder() if self.dense_unavailable is None else None
         if encoder is None:
             return [], {}
-        keys, matrix = self._load_matrix()
-        if not keys:
+        stored = self._load_matrix()
+        if not stored.keys:
             return [], {}
         vector = encoder.encode([query])[0].astype(np.float32)
-        scores = matrix @ vector
         if apis:
-            wanted = set(apis)
-            mask = np.fromiter((k[0] in wanted for k in keys), dtype=bool, count=len(keys))
-            scores = np.where(mask, scores, -np.inf)
-        top = min(pool, len(keys))
+            # Score only the wanted APIs' rows (each API is one contiguous range of the sorted matrix).
+            spans = sorted(stored.ranges[a] for a in dict.fromkeys(apis) if a in stored.ranges)
+            if not spans:
+                return [], {}
+            rows = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
+            scores = stored.matrix[rows] @ vector if len(spans) > 1 else stored.matrix[spans[0][0] : spans[0][1]] @ vector
+            offsets = rows if len(spans) > 1 else None
+        else:
+            scores = stored.matrix @ vector
+            offsets = None
+        top = min(pool, len(scores))
         index = np.argpartition(-scores, top - 1)[:top]
         index = index[np.argsort(-scores[index], kind="stable")]
-        ranked = [keys[i] for i in index if np.isfinite(scores[i])]
-        return ranked, {keys[i]: float(scores[i]) for i in index if np.isfinite(scores[i])}
+        base = spans[0][0] if apis and offsets is None else 0
+        keys = stored.keys
+        positions = [int(offsets[i]) if offsets is not None else base + int(i) for i in index]
+        ranked = [keys[p] for p in positions]
+        return ranked, {keys[p]: float(scores[i]) for p, i in zip(positions, index, strict=True)}
 
-    def _load_matrix(self) -> tuple[list[tuple[str, str]], np.ndarray[Any, Any]]:
+    def _load_matrix(self) -> _Matrix:
         if self._matrix is None:
             rows = self._conn.execute("SELECT api_id, op_id, vector FROM search_vectors ORDER BY api_id, op_id")
             keys: list[tuple[str, str]] = []
             blobs: list[bytes] = []
+            ranges: dict[str, tuple[int, int]] = {}
             for api_id, op_id, blob in rows:
+                if api_id not in ranges:
+                    ranges[api_id] = (len(keys), len(keys))
                 keys.append((api_id, op_id))
                 blobs.append(blob)
+                ranges[api_id] = (ranges[api_id][0], len(keys))
             matrix = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(keys), DIMENSIONS)
-            self._matrix = (keys, matrix.astype(np.float32))
+            self._matrix = _Matrix(keys, matrix.astype(np.float32), ranges)
         return self._matrix
 
     def _describe(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, str]]:
-        out: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for api_id, op_id in keys:
-            row = self._conn.execute(
-                "SELECT method, path, summary FROM operations WHERE api_id = ? AND id = ?", (api_id, op_id)
-            ).fetchone()
-            if row is not None:
-                out[(api_id, op_id)] = row
-        return out
+        if not keys:
+            return {}
+        values = ",".join("(?, ?)" for _ in keys)
+        rows = self._conn.execute(
+            f"SELECT api_id, id, method, path, summary FROM operations WHERE (api_id, id) IN (VALUES {values})",
+            [part for key in keys for part in key],
+        )
+        return {(a, i): (m, p, s) for a, i, m, p, s in rows}
