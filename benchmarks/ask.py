@@ -85,7 +85,9 @@ def ingest(catalog: Catalog, folder: Path) -> None:
 
 def index_all(index: SearchIndex, catalog: Catalog) -> None:
     stale = set(index.stale_apis())
-    ops = sum(row.operation_count for row in catalog.apis() if row.id in stale)
+    sizes = {row.id: row.operation_count for row in catalog.apis() if row.id in stale}
+    ops = sum(sizes.values())
+    ops_done = 0
     if not stale:
         print("indexing       up to date (reused; --reindex to measure it)")
         return
@@ -93,11 +95,16 @@ def index_all(index: SearchIndex, catalog: Catalog) -> None:
     last = start
 
     def progress(api_id: str, done: int, total: int) -> None:
-        nonlocal last
+        nonlocal last, ops_done
+        ops_done += sizes.get(api_id, 0)
         now = time.perf_counter()
         if now - last > 10 or done == total:
             last = now
-            print(f"  … indexed {done}/{total} APIs ({now - start:.0f} s)", file=sys.stderr)
+            print(
+                f"  … indexed {done}/{total} APIs, {ops_done}/{ops} operations ({now - start:.0f} s, "
+                f"{ops_done / (now - start):.0f} ops/s)",
+                file=sys.stderr,
+            )
 
     index.update(progress)
     seconds = time.perf_counter() - start

@@ -79,14 +79,10 @@ def summary(name: str, rows: list[dict[str, Any]], base: list[dict[str, Any]] | 
         changed_args = [
             (b, r) for b, r in zip(base, rows, strict=True) if b["op"] == r["op"] and b["args"] != r["args"]
         ]
-        for label, pairs in (("operation", changed_op), ("arguments", changed_args)):
+        for label, pairs, key in (("operation", changed_op, "top1"), ("arguments", changed_args, "ok")):
             if pairs:
-                fixed = sum(1 for b, r in pairs if r["ok"] and not b["ok"]) + (
-                    sum(1 for b, r in pairs if r["top1"] and not b["top1"]) if label == "operation" else 0
-                )
-                broke = sum(1 for b, r in pairs if b["ok"] and not r["ok"]) + (
-                    sum(1 for b, r in pairs if b["top1"] and not r["top1"]) if label == "operation" else 0
-                )
+                fixed = sum(1 for b, r in pairs if r[key] and not b[key])
+                broke = sum(1 for b, r in pairs if b[key] and not r[key])
                 line += f"\n         changed the {label} {len(pairs)}× (fixed {fixed}, broke {broke})"
     return line
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,11 +27,12 @@ from apiforge.check._values import schema_types
 from apiforge.http import HttpRequest, JsonBody, MultipartBody
 from apiforge.http.build import build_request
 from apiforge.spec.model import Api, Operation, Parameter
-from tests.fixtures.servers import RunningServer, start_server, unused_port
+from tests.fixtures.servers import RunningServer, unused_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".ci" / "node" / "prism" / "node_modules" / ".bin" / "prism"
 _PLACEHOLDER = re.compile(r"\{\{[A-Za-z_][A-Za-z0-9_]*\}\}")
+LOG_DIR = Path(tempfile.gettempdir())
 BASIC = base64.b64encode(b"user:pass").decode()
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -46,7 +49,16 @@ def start_prism(spec: Path) -> RunningServer:
     assert binary, "prism is not installed (run .ci/install.d/30-prism.sh)"
     port = unused_port()
     argv = [binary, "mock", "--errors", "-h", "127.0.0.1", "-p", str(port), str(spec)]
-    return start_server(argv, port, env={"NO_COLOR": "1"})
+    # Prism logs every request; nobody reads a pipe here, and a full pipe would stall it: keep only a log file.
+    log = open(LOG_DIR / f"prism-{spec.stem}-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"})
+    log.close()  # the child keeps its own descriptor
+    try:
+        wait_for_port(port, proc, timeout=120)
+    except Exception:
+        proc.kill()
+        raise
+    return RunningServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc)
 
 
 def stop_quietly(server: RunningServer) -> None:
@@ -151,7 +163,8 @@ def cases_for(api: Api, op: Operation) -> Iterator[Case]:
             break
     base = built.url[: len(built.url) - len(rest)]
     yield case("unknown-path", built.with_url(base + "/hallucinated" + rest), "/hallucinated" + rest)
-    allowed = {o.method for o in api.operations if o.path.partition("#")[0] == op.path.partition("#")[0]}
+    # Every method any template matching this path has (`GET /apps/propose` is `GET /apps/{id}`).
+    allowed = {m for match in prepare(api).index.match(rest) for m in match.methods}
     other = next((m for m in METHODS if m not in allowed), None)
     if other is not None:
         yield case("wrong-method", replace(built, method=other, body=None))

@@ -57,9 +57,7 @@ def compare(request: HttpRequest, echo: dict[str, Any], *, cookies: bool = True)
         if headers.get(name) != ", ".join(values):
             problems.append(f"header {name}: sent {headers.get(name)!r}, expected {', '.join(values)!r}")
     if cookies:
-        got_cookies = dict(
-            c.strip().split("=", 1) for c in headers.get("cookie", "").split(";") if "=" in c
-        )
+        got_cookies = dict(c.strip().split("=", 1) for c in headers.get("cookie", "").split(";") if "=" in c)
         want_cookies = {_code(k): _code(v) for k, v in request.cookies}
         if got_cookies != want_cookies:
             problems.append(f"cookies: sent {got_cookies!r}, expected {want_cookies!r}")

@@ -31,7 +31,7 @@ HANDMADE: list[tuple[str, HttpRequest]] = [
             f"{_API}/quotes",
             headers=(
                 # (no lone character between two spaces: jsdom's XHR rejects such values, browsers do not)
-                ("X-Quote", "say \"hi\" it's $HOME `x` \\back"),
+                ("X-Quote", 'say "hi" it\'s $HOME `x` \\back'),
                 ("Authorization", "Bearer {{token}}"),
                 ("X-Api-Key", "{{api_key}}"),
             ),
@@ -54,7 +54,7 @@ HANDMADE: list[tuple[str, HttpRequest]] = [
                     "big": 12345678901234,
                     "ok": True,
                     "none": None,
-                    "nested": {"deep": [{"x": 1}, [], {}], "key with \"quote\"": "v"},
+                    "nested": {"deep": [{"x": 1}, [], {}], 'key with "quote"': "v"},
                     "secret": "{{api_key}}",
                 }
             ),
@@ -63,13 +63,18 @@ HANDMADE: list[tuple[str, HttpRequest]] = [
     ("json-array", HttpRequest("PUT", f"{_API}/list", body=JsonBody([1, "two", {"three": 3}]))),
     ("json-scalar-string", HttpRequest("PUT", f"{_API}/name", body=JsonBody("just a 'string'"))),
     ("json-null", HttpRequest("PUT", f"{_API}/nothing", body=JsonBody(None))),
-    ("json-vendor-type", HttpRequest("PATCH", f"{_API}/items/7", body=JsonBody({"op": "x"}, "application/merge-patch+json"))),
+    (
+        "json-vendor-type",
+        HttpRequest("PATCH", f"{_API}/items/7", body=JsonBody({"op": "x"}, "application/merge-patch+json")),
+    ),
     (
         "form",
         HttpRequest(
             "POST",
             f"{_API}/login",
-            body=FormBody((("user", "zoë@example.com"), ("password", "p&ss=w0rd \"'$"), ("scope", "a"), ("scope", "b"))),
+            body=FormBody(
+                (("user", "zoë@example.com"), ("password", "p&ss=w0rd \"'$"), ("scope", "a"), ("scope", "b"))
+            ),
         ),
     ),
     ("form-odd-names", HttpRequest("POST", f"{_API}/odd", body=FormBody((("a b[c]", "1"), ("x=y", "2"), ("", "e"))))),
@@ -81,9 +86,9 @@ HANDMADE: list[tuple[str, HttpRequest]] = [
             headers=(("Authorization", "Bearer {{token}}"),),
             body=MultipartBody(
                 (
-                    Part("title", "Quarterly \"report\"; draft"),
+                    Part("title", 'Quarterly "report"; draft'),
                     Part("note", "@not-a-file"),
-                    Part("file", "id,name\n1,Zoë \"Z\"\n2,$x\n", filename="report 2024.csv", content_type="text/csv"),
+                    Part("file", 'id,name\n1,Zoë "Z"\n2,$x\n', filename="report 2024.csv", content_type="text/csv"),
                     Part("blob", "plain bytes\\n", filename="data.bin"),
                 )
             ),
@@ -105,7 +110,7 @@ HANDMADE: list[tuple[str, HttpRequest]] = [
         ),
     ),
     ("raw-text", HttpRequest("POST", f"{_API}/echo", body=RawBody("line 1\nline 2 'q' \"dq\" $x ☃\n"))),
-    ("raw-xml", HttpRequest("PUT", f"{_API}/doc", body=RawBody("<a href=\"x\">&amp;</a>", "application/xml"))),
+    ("raw-xml", HttpRequest("PUT", f"{_API}/doc", body=RawBody('<a href="x">&amp;</a>', "application/xml"))),
     ("delete", HttpRequest("DELETE", f"{_API}/items/7", headers=(("If-Match", '"etag-1"'),))),
     ("head", HttpRequest("HEAD", f"{_API}/items")),
     ("options", HttpRequest("OPTIONS", f"{_API}/items", headers=(("X-Probe", "yes"),))),

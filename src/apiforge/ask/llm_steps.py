@@ -16,9 +16,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from apiforge.ask.choose import Choice
 from apiforge.ask.extract import ArgumentCandidate
-from apiforge.llm import ModelBackend, ModelError
+from apiforge.llm import Message, ModelBackend, ModelError
 
 __all__ = ["arguments_schema", "choose_with_model", "fill_with_model", "grounded"]
 
@@ -101,19 +103,66 @@ def fill_with_model(
     return grounded(request, fields, values if isinstance(values, dict) else {})
 
 
+# A made-up API, not from any catalog: shows the answer format and that the request's verb and object decide.
+_CHOOSE_SHOTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "listBooks: GET /books | List books\n"
+        "getBook: GET /books/{id} | Get one book\n"
+        "deleteBook: DELETE /books/{id} | Delete a book\n"
+        "listBookReviews: GET /books/{id}/reviews | List the reviews of a book",
+        "remove book 42",
+        "deleteBook",
+    ),
+    (
+        "createOrder: POST /orders | Place an order\n"
+        "listOrders: GET /orders | List orders\n"
+        "listCustomers: GET /customers | List customers\n"
+        "cancelOrder: POST /orders/{id}/cancel | Cancel an order",
+        "which orders came in today?",
+        "listOrders",
+    ),
+)
+_CHOOSE_SYSTEM = (
+    "You pick the one API operation that does what the request asks. "
+    "Match the action (list, get, create, update, delete) and the thing it acts on. Answer in JSON."
+)
+
+
+def _choice_ids(choices: Sequence[Choice]) -> list[str]:
+    """Operation ids as the model sees them: bare when unique (they carry meaning: `issueListIssues`), else
+    prefixed with the API id."""
+    bare = [c.hit.operation_id for c in choices]
+    if len(set(bare)) == len(bare):
+        return bare
+    return [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
+
+
+def _choose_turn(listing: str, request: str) -> str:
+    return f"Operations:\n{listing}\nRequest: {request}"
+
+
 def choose_with_model(
     backend: ModelBackend, request: str, choices: Sequence[Choice], *, examples: Sequence[tuple[str, str]] = ()
 ) -> Choice:
-    """The model picks one candidate id (constrained to an enum of them); a failure keeps the top choice."""
-    ids = [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
+    """The model picks one candidate (constrained to an enum of their ids); a failure keeps the top choice.
+
+    Candidates are listed in the reranker's order, one compact line each (id, method, path, summary), after a
+    fixed few-shot prefix (so the model's KV cache can reuse it from call to call). `examples` are extra
+    (request, id) pairs for this catalog."""
+    ids = _choice_ids(choices)
     listing = "\n".join(
-        f"- {ident}: {c.hit.method} {c.hit.path} — {c.hit.summary[:120]}" for ident, c in zip(ids, choices, strict=True)
+        f"{ident}: {c.hit.method} {c.hit.path} | {' '.join(c.hit.summary.split())[:100]}"
+        for ident, c in zip(ids, choices, strict=True)
     )
-    shots = "".join(f'Request: {q}\nAnswer: {{"operation": "{a}"}}\n\n' for q, a in examples)
-    messages = [
-        {"role": "system", "content": "You pick the API operation that does what the user asks. Answer in JSON."},
-        {"role": "user", "content": f"Operations:\n{listing}\n\n{shots}Request: {request}\nWhich operation?"},
-    ]
+    messages: list[Message] = [{"role": "system", "content": _CHOOSE_SYSTEM}]
+    for shot_listing, shot_request, shot_answer in _CHOOSE_SHOTS:
+        messages.append({"role": "user", "content": _choose_turn(shot_listing, shot_request)})
+        messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
+    for shot_request, shot_answer in examples:
+        if shot_answer in ids:
+            messages.append({"role": "user", "content": _choose_turn(listing, shot_request)})
+            messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
+    messages.append({"role": "user", "content": _choose_turn(listing, request)})
     schema = {
         "type": "object",
         "properties": {"operation": {"type": "string", "enum": ids}},
@@ -121,9 +170,9 @@ def choose_with_model(
         "additionalProperties": False,
     }
     try:
-        answer = backend.complete_json(messages, schema, max_tokens=64, purpose="choose")
-    except ModelError:
+        answer = backend.complete_json(messages, schema, max_tokens=48, purpose="choose")
+        picked = ids.index(answer["operation"])
+    except (ModelError, KeyError, ValueError, TypeError):
         return choices[0]
-    picked = ids.index(answer["operation"])
     chosen = choices[picked]
     return Choice(chosen.hit, chosen.score, f"chosen by {backend.name} among {len(ids)} candidates")

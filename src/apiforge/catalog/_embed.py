@@ -63,6 +63,9 @@ class Encoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
         options.log_severity_level = 3
+        # Idle worker threads sleep instead of spinning: on a busy machine spinning threads fight the other
+        # processes for the cores, and a one-query encode took 80-100 ms instead of 12-40 ms (benchmarks/ask.py).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))

@@ -85,8 +85,8 @@ def prepare(api: Api) -> PreparedApi:
 class Checker:
     """Checks requests against a fixed set of APIs (the whole catalog, or one API)."""
 
-    def __init__(self, apis: Api | Sequence[Api] | Sequence[PreparedApi], *, warm: bool = False) -> None:
-        items = [apis] if isinstance(apis, Api) else list(apis)
+    def __init__(self, apis: Api | PreparedApi | Sequence[Api] | Sequence[PreparedApi], *, warm: bool = False) -> None:
+        items = [apis] if isinstance(apis, (Api, PreparedApi)) else list(apis)
         self.apis: list[PreparedApi] = [a if isinstance(a, PreparedApi) else prepare(a) for a in items]
         if warm:
             for prepared in self.apis:

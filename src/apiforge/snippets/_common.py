@@ -3,8 +3,8 @@
 Renderers are plain string building (no template engine) because rendering speed matters: datasets render
 millions of snippets. Every literal helper returns a complete, quoted literal that the language reads back as
 exactly the input text, whatever it holds (quotes, backslashes, newlines, control characters, non-ASCII, `$`,
-`#{`, `\\(` ...). Placeholders (`{{token}}`) need no care inside renderers: `finish()` turns them into
-`REPLACE_TOKEN` over the finished code, once.
+`#{`, Swift's backslash-paren interpolation ...). Placeholders (`{{token}}`) need no care inside renderers:
+`finish()` turns them into `REPLACE_TOKEN` over the finished code, once (query strings excepted: `full_url()`).
 """
 
 from __future__ import annotations
@@ -108,9 +108,10 @@ def c_str(text: str) -> str:
 
 
 def java_str(text: str) -> str:
-    """A Java string literal in pure ASCII: non-ASCII as `\\uXXXX` (javac's source encoding depends on the locale).
+    """A Java string literal in pure ASCII: non-ASCII as unicode escapes (javac's source encoding follows the locale).
 
-    Controls use octal escapes, never `\\u000a`: Java turns unicode escapes into raw characters before lexing.
+    Controls use octal escapes, never a unicode escape: Java turns those into raw characters before lexing, so an
+    escaped newline would end the string.
     """
     out = text.translate(_C) if _C_NEEDS.search(text) else text
     if _NON_ASCII.search(out):
@@ -132,14 +133,14 @@ def ruby_str(text: str) -> str:
 
 
 def php_str(text: str) -> str:
-    """A single-quoted PHP string literal: nothing interpolates; only `\\` and `'` need escaping."""
+    """A single-quoted PHP string literal: nothing interpolates; only backslash and `'` need escaping."""
     if "\\" in text or "'" in text:
         text = text.replace("\\", "\\\\").replace("'", "\\'")
     return "'" + text + "'"
 
 
 def swift_str(text: str) -> str:
-    """A Swift string literal; escaping `\\` also disarms interpolation (`\\(x)`)."""
+    """A Swift string literal; escaping every backslash also disarms interpolation (backslash-paren)."""
     return '"' + (text.translate(_SWIFT) if _C_NEEDS.search(text) else text) + '"'
 
 

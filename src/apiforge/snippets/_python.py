@@ -70,4 +70,3 @@ def file_tuples(body: MultipartBody) -> str:
     if len({k for k, _ in items}) == len(items):
         return dict_literal(items)
     return "[\n" + "".join(f"    ({k}, {v}),\n" for k, v in items) + "]"
-

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import body_of, content_type, finish, full_url, go_raw_or_str, go_str, json_text, raw_text
+from apiforge.snippets._common import (
+    body_of,
+    content_type,
+    finish,
+    full_url,
+    go_raw_or_str,
+    go_str,
+    json_text,
+    raw_text,
+)
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]

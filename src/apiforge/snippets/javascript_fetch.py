@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from apiforge.http import HttpRequest
 from apiforge.snippets._common import cookie_header, finish
-from apiforge.snippets.node_fetch import fetch_program
 from apiforge.snippets._registry import Target, register_target
+from apiforge.snippets.node_fetch import fetch_program
 
 __all__ = ["render"]
 
@@ -19,6 +19,4 @@ def render(request: HttpRequest) -> str:
     return finish(code)
 
 
-register_target(
-    Target(name="javascript_fetch", language="javascript", client="fetch", render=render, extension="js")
-)
+register_target(Target(name="javascript_fetch", language="javascript", client="fetch", render=render, extension="js"))

@@ -47,6 +47,12 @@ def render(request: HttpRequest) -> str:
 
 
 register_target(
-    Target(name="javascript_xhr", language="javascript", client="XMLHttpRequest", render=render, extension="js",
-           aliases=("xhr",))
+    Target(
+        name="javascript_xhr",
+        language="javascript",
+        client="XMLHttpRequest",
+        render=render,
+        extension="js",
+        aliases=("xhr",),
+    )
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.parse
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part
-from apiforge.snippets._common import body_of, cookie_header, path_and_query, finish, py_literal, py_str, raw_text
+from apiforge.snippets._common import body_of, cookie_header, finish, path_and_query, py_literal, py_str, raw_text
 from apiforge.snippets._python import dict_literal, header_dict, list_literal
 from apiforge.snippets._registry import Target, register_target
 

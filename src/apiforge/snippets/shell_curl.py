@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, Part, placeholder_to_code
-from apiforge.snippets._common import body_of, content_type, cookie_header, finish, full_url, json_text, raw_text, shell_quote
+from apiforge.snippets._common import (
+    body_of,
+    content_type,
+    cookie_header,
+    finish,
+    full_url,
+    json_text,
+    raw_text,
+    shell_quote,
+)
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]
@@ -73,4 +82,6 @@ def _form_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-register_target(Target(name="shell_curl", language="curl", client="curl", render=render, extension="sh", aliases=("shell",)))
+register_target(
+    Target(name="shell_curl", language="curl", client="curl", render=render, extension="sh", aliases=("shell",))
+)

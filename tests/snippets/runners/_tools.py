@@ -13,7 +13,21 @@ from pathlib import Path
 
 from tests.snippets.runners import REPO, Completed, run_command
 
-__all__ = ["END", "FAILED", "NODE_BATCH", "NODE_MODULES", "go_env", "node_batch", "split_batch", "missing_module", "node_reason", "python_runner", "run_file", "script_runner"]
+__all__ = [
+    "END",
+    "FAILED",
+    "NODE_BATCH",
+    "NODE_MODULES",
+    "go_env",
+    "node_batch",
+    "python_batch",
+    "split_batch",
+    "missing_module",
+    "node_reason",
+    "python_runner",
+    "run_file",
+    "script_runner",
+]
 
 NODE_MODULES = REPO / ".ci" / "node" / "snippets" / "node_modules"
 """npm packages the snippets need (`request`, `jsdom`), installed by .ci/install.d/20-snippet-runtimes.sh."""
@@ -84,6 +98,19 @@ def node_batch(codes: Sequence[str], workdir: Path, host: Path = NODE_BATCH) -> 
         (workdir / name).write_text(code, encoding="utf-8")
         names.append(name)
     done = run_command(["node", str(host), *names], workdir, env={"NODE_PATH": str(NODE_MODULES)}, timeout=900)
+    return split_batch(codes, done)
+
+
+def python_batch(codes: Sequence[str], workdir: Path) -> list[Completed]:
+    """Run Python snippets in one interpreter through python_batch.py."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    names = []
+    for index, code in enumerate(codes):
+        name = f"snippet{index:04d}.py"
+        (workdir / name).write_text(code, encoding="utf-8")
+        names.append(name)
+    host = Path(__file__).with_name("python_batch.py")
+    done = run_command([sys.executable, "-X", "utf8", str(host), *names], workdir, timeout=900)
     return split_batch(codes, done)
 
 

@@ -38,6 +38,8 @@ def run_many(codes: Sequence[str], workdir: Path) -> list[Completed]:
         imports.update(line.strip() for line in match.group(1).splitlines() if line.strip())
         body = code[match.end() :].replace("func main() {", f"func snippet{index}() {{", 1)
         bodies.append(body.replace("log.Fatal(", "panic("))
+    if not any("log." in body for body in bodies):
+        imports.discard('"log"')  # only log.Fatal used it, now panic
     imports |= {'"fmt"', '"os"'}
     calls = "".join(f"\trunOne(snippet{i})\n" for i in range(len(codes)))
     driver = (

@@ -7,6 +7,7 @@ const path = require('path');
 const vm = require('vm');
 const { createRequire } = require('module');
 const { Console } = require('console');
+const { Writable } = require('stream');
 
 const END = '@@apiforge-snippet-end@@';
 let current = null;
@@ -20,14 +21,22 @@ process.on('unhandledRejection', (error) => {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
 const busy = () => process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'Immediate').length;
+if (process.env.BATCH_DEBUG) setInterval(() => console.error(process.getActiveResourcesInfo()), 500).unref();
 
 (async () => {
+  process.stdout.write(''); // open the output pipes now, so they count in the baseline
+  process.stderr.write('');
   await tick();
   const baseline = busy();
   for (const file of process.argv.slice(2)) {
     const chunks = [];
     current = { write: (text) => chunks.push(text) };
-    const stream = { write: (text) => { chunks.push(String(text)); return true; } };
+    const stream = new Writable({
+      write(chunk, encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
     const snippetConsole = new Console({ stdout: stream, stderr: process.stderr });
     const filename = path.resolve(file);
     try {
