@@ -151,7 +151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default="none", help="also time `ask` with this backend (e.g. local)")
     parser.add_argument("--model-queries", type=int, default=20, help="requests for --model (default 20)")
     parser.add_argument("--dump", type=Path, help="write every search result list here (JSON)")
+    parser.add_argument(
+        "--scan", type=int, metavar="N", help="only time the vector scan over N random unit vectors (no catalog)"
+    )
     args = parser.parse_args(argv)
+    if args.scan:
+        scan(args.scan)
+        return 0
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.catalog or Path(tmp) / "catalog.db"
@@ -213,6 +219,46 @@ def measure(catalog: Catalog, args: argparse.Namespace) -> None:
         }
         args.dump.write_bytes(orjson.dumps(dump, option=orjson.OPT_INDENT_2))
         print(f"dump           {args.dump}")
+
+
+def scan(n: int, apis: int = 2600, repeat: int = 50) -> None:
+    """The dense part of a search at `n` operations, without the encoder: one float32 matrix-vector product and
+    a top-100 selection, over everything and over one API's rows (a slice, as `SearchIndex` does since it sorts
+    rows by API; before, a boolean mask over every key was built in Python)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((n, 384), dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    keys = [(f"api{i * apis // n:05d}", f"op{i}") for i in range(n)]
+    print(f"scan           {n} x 384 float32 = {matrix.nbytes / 1e6:.0f} MB")
+
+    def top(scores: Any) -> Any:
+        index = np.argpartition(-scores, 99)[:100]
+        return index[np.argsort(-scores[index], kind="stable")]
+
+    def whole() -> Any:
+        return top(matrix @ matrix[0])
+
+    def masked() -> Any:
+        wanted = {keys[n // 2][0]}
+        mask = np.fromiter((k[0] in wanted for k in keys), dtype=bool, count=len(keys))
+        return top(np.where(mask, matrix @ matrix[0], -np.inf))
+
+    lo = next(i for i, k in enumerate(keys) if k[0] == keys[n // 2][0])
+    hi = next(i for i, k in enumerate(keys) if i > lo and k[0] != keys[lo][0])
+
+    def sliced() -> Any:
+        scores = matrix[lo:hi] @ matrix[0]
+        return top(scores) if len(scores) > 100 else np.argsort(-scores)
+
+    for label, call in (("whole catalog", whole), ("api= (mask, before)", masked), ("api= (slice, now)", sliced)):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        print(f"scan {label:<22} {percentiles(times)}")
 
 
 if __name__ == "__main__":

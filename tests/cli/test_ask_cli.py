@@ -54,28 +54,30 @@ def ask(db: Path, *args: str) -> Result:
 
 @needs_embeddings
 def test_json_answer(db: Path) -> None:
-    result = ask(db, "list the open issues of go-gitea/gitea", "--api", "gitea.io", "--json")
+    result = ask(db, "get issue 12 of go-gitea/gitea", "--api", "gitea.io", "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert (answer["api"], answer["operation"], answer["method"]) == ("gitea.io", "issueListIssues", "GET")
+    assert (answer["api"], answer["operation"], answer["method"]) == ("gitea.io", "issueGetIssue", "GET")
     stated = {a["name"]: a["value"] for a in answer["arguments"] if a["provenance"] == "request"}
-    assert stated == {"owner": "go-gitea", "repo": "gitea", "state": "open"}
+    assert stated == {"owner": "go-gitea", "repo": "gitea", "index": 12}
     assert list(answer["code"]) == ["shell_curl"]
-    assert "/repos/go-gitea/gitea/issues" in answer["code"]["shell_curl"]
-    assert answer["check"]["valid"] is True and answer["check"]["operation"] == "issueListIssues"
-    assert answer["http"]["url"].endswith("/repos/go-gitea/gitea/issues")
+    assert "/repos/go-gitea/gitea/issues/12" in answer["code"]["shell_curl"]
+    assert answer["check"]["valid"] is True and answer["check"]["operation"] == "issueGetIssue"
+    assert answer["http"]["url"].endswith("/repos/go-gitea/gitea/issues/12")
     assert answer["function_call"] is None
 
 
 @needs_embeddings
 def test_two_languages(db: Path) -> None:
-    result = ask(db, "list the open issues of go-gitea/gitea", "--api", "gitea", "--lang", "go", "--lang", "python")
+    request = "list the pull requests of go-gitea/gitea"
+    result = ask(db, request, "--api", "gitea", "--lang", "go", "--lang", "python")
     assert result.exit_code == 0, result.output
-    assert "GET /repos/{owner}/{repo}/issues" in result.stdout
+    assert "GET /repos/{owner}/{repo}/pulls" in result.stdout
     assert "go_native" in result.stdout and "python_requests" in result.stdout
     assert "package main" in result.stdout and "import requests" in result.stdout
-    code = json.loads(ask(db, "list open issues of go-gitea/gitea", "-l", "go", "-l", "python", "--json").stdout)["code"]
+    code = json.loads(ask(db, request, "-l", "go", "-l", "python", "--json").stdout)["code"]
     assert set(code) == {"go_native", "python_requests"}
+    assert all("/repos/go-gitea/gitea/pulls" in text for text in code.values())
 
 
 @needs_embeddings

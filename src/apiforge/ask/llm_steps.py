@@ -12,6 +12,7 @@ ask for one — the builder marks the missing required ones as placeholders inst
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -155,9 +156,10 @@ def choose_with_model(
         for ident, c in zip(ids, choices, strict=True)
     )
     messages: list[Message] = [{"role": "system", "content": _CHOOSE_SYSTEM}]
-    for shot_listing, shot_request, shot_answer in _CHOOSE_SHOTS:
-        messages.append({"role": "user", "content": _choose_turn(shot_listing, shot_request)})
-        messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
+    if os.environ.get("H9_SHOTS"):
+        for shot_listing, shot_request, shot_answer in _CHOOSE_SHOTS:
+            messages.append({"role": "user", "content": _choose_turn(shot_listing, shot_request)})
+            messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
     for shot_request, shot_answer in examples:
         if shot_answer in ids:
             messages.append({"role": "user", "content": _choose_turn(listing, shot_request)})

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from apiforge.ask.choose import Choice, rerank
 from apiforge.ask.extract import Extracted, extract_arguments, operation_fields
 from apiforge.ask.llm_steps import choose_with_model, fill_with_model
+from apiforge.ask.shots import Example, select_shots
 from apiforge.catalog import Catalog
 from apiforge.catalog.search import SearchHit, SearchIndex
 from apiforge.check import CheckResult, check_request
@@ -120,8 +121,16 @@ def ask(
     index: SearchIndex | None = None,
     repair_rounds: int = 2,
     use_model_for: Sequence[str] = ("choose", "fill"),
+    strategy: str = "0-shot",
+    examples: Sequence[Example] = (),
+    gold: tuple[str, str] | None = None,
 ) -> Answer:
-    """Answer one request from the catalog (see the module docstring)."""
+    """Answer one request from the catalog (see the module docstring).
+
+    `strategy` and `examples` choose the few-shot examples a model sees (`apiforge.ask.shots`; API Pack's
+    0-shot / 3-shot random / 3-shot retrieved / oracle settings); `gold` is the gold operation, for `oracle` only.
+    Without a model they change nothing.
+    """
     text = " ".join(request.split())
     if not text:
         raise AskError("The request is empty: say what you want to do, e.g. 'list the open issues of octo/hello'.")
@@ -148,7 +157,10 @@ def ask(
     choices = rerank(text, hits[:k], fit)
     chosen: Choice = choices[0]
     if backend is not None and "choose" in use_model_for and len(choices) > 1:
-        chosen = choose_with_model(backend, text, choices)
+        shots = select_shots(strategy, text, examples, gold_operation=gold)
+        chosen = choose_with_model(
+            backend, text, choices, examples=[(e.request, f"{e.api}:{e.operation}") for e in shots]
+        )
     key = (chosen.hit.api_id, chosen.hit.operation_id)
     api_model, operation = loaded[key]
     status: Status = "ok"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from apiforge.ask.pipeline import Answer, ask
+from apiforge.ask.shots import load_examples
 from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, short
 from apiforge.cli._state import open_catalog
 from apiforge.cli.search import _update_with_progress
@@ -46,6 +48,16 @@ def ask_command(
         str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.")
     ] = None,
     k: Annotated[int, typer.Option("-k", "--candidates", min=1, max=50, help="Candidates to consider.")] = 5,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="Few-shot examples for the model: 0-shot, 3-shot-random, 3-shot-retrieved (needs --examples)."
+        ),
+    ] = "0-shot",
+    examples: Annotated[
+        Path | None,
+        typer.Option(help="JSONL of solved requests (request, api, operation, arguments) to draw examples from."),
+    ] = None,
     json_output: JsonOption = False,
     catalog_path: CatalogOption = None,
 ) -> None:
@@ -56,7 +68,18 @@ def ask_command(
 
         index = SearchIndex(catalog)
         _update_with_progress(index, quiet=json_output)
-        answer = ask(request, catalog, api=api_id, backend=backend, langs=lang or ["curl"], k=k, index=index)
+        shots = load_examples(examples) if examples else []
+        answer = ask(
+            request,
+            catalog,
+            api=api_id,
+            backend=backend,
+            langs=lang or ["curl"],
+            k=k,
+            index=index,
+            strategy=strategy,
+            examples=shots,
+        )
     if json_output:
         emit_json(answer.to_dict())
     else:
