@@ -9,7 +9,9 @@ def _op(*params: Parameter, body: dict | None = None) -> tuple[Api, Operation]:
 
 
 def test_mentions_prefer_specific_kinds() -> None:
-    kinds = {m.kind: m.text for m in find_mentions('email bob@example.com about "Q3 report" on 2024-05-01 in go-gitea/gitea')}
+    kinds = {
+        m.kind: m.text for m in find_mentions('email bob@example.com about "Q3 report" on 2024-05-01 in go-gitea/gitea')
+    }
     assert kinds["email"] == "bob@example.com"
     assert kinds["quoted"] == "Q3 report"
     assert kinds["date"] == "2024-05-01"

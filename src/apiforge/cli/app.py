@@ -23,7 +23,18 @@ from apiforge.errors import ApiforgeError
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
 #: Command modules under `apiforge.cli`, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("quickstart", "ask", "search", "snippet", "check", "ingest", "apis", "ops", "show", "remove")
+COMMANDS: tuple[str, ...] = (
+    "quickstart",
+    "ask",
+    "search",
+    "snippet",
+    "check",
+    "ingest",
+    "apis",
+    "ops",
+    "show",
+    "remove",
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 """0: success; 1: checks or calls failed; 2: usage or input error (click's own usage errors exit 2 as well)."""
