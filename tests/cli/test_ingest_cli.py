@@ -17,10 +17,14 @@ def test_quickstart_ingests_examples_and_is_rerunnable(run: Run) -> None:
     assert data["summary"]["failed"] == 0
     assert [a["id"] for a in data["apis"]] == ["bookshop", "notes", "weather"]
     assert {r["status"] for r in data["results"]} == {"added"}
-    ops = {(o["api_id"], o["id"]) for o in data["operations"]}
-    assert {("bookshop", "createBook"), ("notes", "uploadAttachment"), ("weather", "getForecast")} <= ops
+    # It answers its demo requests with `ask`: the right operation, the stated value, a valid request, code.
+    book, forecast = data["answers"]
+    assert (book["api"], book["operation"]) == ("bookshop", "createBook")
+    assert {"name": "title", "value": "Dune", "provenance": "request", "evidence": "Dune"} in book["arguments"]
+    assert book["check"]["valid"] and {"shell_curl", "python_requests"} <= set(book["code"])
+    assert (forecast["api"], forecast["operation"]) == ("weather", "getForecast")
     again = run("quickstart").stdout
-    assert "3 unchanged" in again and "bookshop" in again and "apiforge show bookshop createBook" in again
+    assert "3 unchanged" in again and "bookshop" in again and "POST /books" in again
 
 
 def test_show_on_bundled_examples(run: Run) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from apiforge.llm.local import LocalBackend, local_model_path, local_unavailable_reason
-from tests.fixtures.servers import start_server, stop_server, unused_port
+from tests.fixtures.servers import RunningServer, stop_server, unused_port, wait_for_port
 
 
 def _require_local() -> Path:
@@ -41,8 +43,15 @@ def llama_server_url(gguf_path: Path) -> Iterator[str]:
     pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] deps are not installed")
     port = unused_port()
     argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1"]
-    argv += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--seed", "0"]
-    server = start_server(argv, port)
+    argv += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--seed", "0", "--verbose", "False"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
+    try:
+        # Importing fastapi + pydantic and loading the model takes seconds, more on a busy 2-core machine.
+        wait_for_port(port, proc, timeout=180)
+    except Exception:
+        proc.kill()
+        raise
+    server = RunningServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc)
     try:
         yield f"{server.url}/v1"
     finally:

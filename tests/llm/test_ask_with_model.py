@@ -43,7 +43,8 @@ def test_ask_with_the_local_model(gitea_catalog: Catalog, local_backend: LocalBa
     backend = LocalBackend(n_ctx=local_backend.n_ctx)  # same loaded model, its own usage counts
     answer = ask(REQUEST, gitea_catalog, api="gitea.io", backend=backend, langs=("curl",))
     _assert_sound(answer, gitea_catalog, backend)
-    assert "curl" in answer.code and "/repos/" in answer.code["curl"]
+    assert [name for name in answer.code] == ["shell_curl"]
+    assert "/repos/go-gitea/gitea/" in answer.code["shell_curl"]  # the owner/repo the request names
 
 
 @pytest.mark.server

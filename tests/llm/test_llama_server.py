@@ -37,7 +37,11 @@ def test_schema_constrained_answer_through_the_fallback_chain(llama_server_url: 
     # json_schema was refused by this server; the grammar-backed extension is what works, and it is remembered.
     assert backend.mode == "json_object_schema"
     assert backend.usage.calls == 1 and backend.usage.completion_tokens > 0
-    choice = {"type": "object", "properties": {"operation": {"enum": ["listIssues", "getRepo"]}}, "required": ["operation"]}
+    choice = {
+        "type": "object",
+        "properties": {"operation": {"enum": ["listIssues", "getRepo"]}},
+        "required": ["operation"],
+    }
     assert backend.complete_json(EXTRACT, choice, max_tokens=24)["operation"] in ("listIssues", "getRepo")
     assert backend.mode == "json_object_schema"
     backend.close()

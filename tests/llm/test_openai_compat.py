@@ -44,7 +44,9 @@ def _scripted(answer: Callable[[dict[str, object]], httpx.Response]) -> tuple[ht
 def test_unreachable_server_is_a_model_error_naming_the_url_after_bounded_retries() -> None:
     port = unused_port()  # nothing listens there
     backend = OpenAICompatibleBackend("m", base_url=f"http://127.0.0.1:{port}/v1", retries=2, backoff=0.01)
-    with pytest.raises(ModelError, match=rf"cannot reach http://127\.0\.0\.1:{port}/v1/chat/completions \(3 attempts\)"):
+    with pytest.raises(
+        ModelError, match=rf"cannot reach http://127\.0\.0\.1:{port}/v1/chat/completions \(3 attempts\)"
+    ):
         backend.complete_json(ASK, SCHEMA)
 
 
@@ -124,9 +126,11 @@ def test_answers_that_stay_invalid_end_in_a_model_error() -> None:
 def test_transient_errors_are_retried_but_client_errors_are_not() -> None:
     statuses = iter([503, 429])
     transport, seen = _scripted(
-        lambda _: httpx.Response(next(statuses, 200), json={"error": "busy"})
-        if len(seen) < 3
-        else _completion('{"operation": "listIssues"}')
+        lambda _: (
+            httpx.Response(next(statuses, 200), json={"error": "busy"})
+            if len(seen) < 3
+            else _completion('{"operation": "listIssues"}')
+        )
     )
     backend = OpenAICompatibleBackend("m", base_url="http://model.test/v1", transport=transport, backoff=0.01)
     assert backend.complete_json(ASK, SCHEMA) == {"operation": "listIssues"}

@@ -12,12 +12,9 @@ ask for one — the builder marks the missing required ones as placeholders inst
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from typing import Any
-
-import orjson
 
 from apiforge.ask.choose import Choice
 from apiforge.ask.extract import ArgumentCandidate
@@ -47,8 +44,9 @@ def _field_schema(field: ArgumentCandidate) -> dict[str, Any]:
 
 
 def arguments_schema(fields: list[ArgumentCandidate]) -> dict[str, Any]:
-    """A JSON schema whose properties are exactly the operation's simple-typed inputs; nothing is required."""
-    properties = {f.name: _field_schema(f) for f in fields if f.type != "object"}
+    """A JSON schema whose properties are exactly the operation's simple-typed inputs; nothing is required.
+    Credentials are left out: they come from the credential store, never from a model."""
+    properties = {f.name: _field_schema(f) for f in fields if f.type != "object" and not f.is_credential}
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -56,9 +54,15 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower())
 
 
+def _stated(value: Any, text: str) -> bool:
+    """Whether `value` occurs in the normalised request `text` as whole words ("issue" is not in "issues")."""
+    needle = _normalise(str(value)).strip()
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text) is not None
+
+
 def grounded(request: str, fields: list[ArgumentCandidate], values: dict[str, Any]) -> dict[str, Any]:
-    """Keep only values the request states: strings and numbers must occur in its text; enum values and
-    booleans are kept only when the request mentions them (or, for booleans, the field's name)."""
+    """Keep only values the request states: strings and numbers must occur in its text as whole words; enum
+    values and booleans are kept only when the request mentions them (or, for booleans, the field's name)."""
     text = _normalise(request)
     by_name = {f.name: f for f in fields}
     kept: dict[str, Any] = {}
@@ -69,10 +73,10 @@ def grounded(request: str, fields: list[ArgumentCandidate], values: dict[str, An
         items = value if isinstance(value, list) else [value]
         if isinstance(value, bool):
             words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).replace("_", " ").lower()
-            if any(w in text for w in words.split() if len(w) > 3):
+            if any(_stated(w, text) for w in words.split() if len(w) > 3):
                 kept[name] = value
             continue
-        if all(_normalise(str(item)) in text for item in items):
+        if all(_stated(item, text) for item in items):
             kept[name] = value
     return kept
 
@@ -104,67 +108,24 @@ def fill_with_model(
     return grounded(request, fields, values if isinstance(values, dict) else {})
 
 
-# A made-up API, not from any catalog: shows the answer format and that the request's verb and object decide.
-_CHOOSE_SHOTS: tuple[tuple[str, str, str], ...] = (
-    (
-        "listBooks: GET /books | List books\n"
-        "getBook: GET /books/{id} | Get one book\n"
-        "deleteBook: DELETE /books/{id} | Delete a book\n"
-        "listBookReviews: GET /books/{id}/reviews | List the reviews of a book",
-        "remove book 42",
-        "deleteBook",
-    ),
-    (
-        "createOrder: POST /orders | Place an order\n"
-        "listOrders: GET /orders | List orders\n"
-        "listCustomers: GET /customers | List customers\n"
-        "cancelOrder: POST /orders/{id}/cancel | Cancel an order",
-        "which orders came in today?",
-        "listOrders",
-    ),
-)
-_CHOOSE_SYSTEM = (
-    "You pick the one API operation that does what the request asks. "
-    "Match the action (list, get, create, update, delete) and the thing it acts on. Answer in JSON."
-)
-
-
-def _choice_ids(choices: Sequence[Choice]) -> list[str]:
-    """Operation ids as the model sees them: bare when unique (they carry meaning: `issueListIssues`), else
-    prefixed with the API id."""
-    bare = [c.hit.operation_id for c in choices]
-    if len(set(bare)) == len(bare):
-        return bare
-    return [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
-
-
-def _choose_turn(listing: str, request: str) -> str:
-    return f"Operations:\n{listing}\nRequest: {request}"
-
-
 def choose_with_model(
     backend: ModelBackend, request: str, choices: Sequence[Choice], *, examples: Sequence[tuple[str, str]] = ()
 ) -> Choice:
-    """The model picks one candidate (constrained to an enum of their ids); a failure keeps the top choice.
+    """The model picks one candidate id (constrained to an enum of them); a failure keeps the top choice.
 
-    Candidates are listed in the reranker's order, one compact line each (id, method, path, summary), after a
-    fixed few-shot prefix (so the model's KV cache can reuse it from call to call). `examples` are extra
-    (request, id) pairs for this catalog."""
-    ids = _choice_ids(choices)
+    Candidates are listed in the reranker's order, one line each. Measured with SmolLM2-135M on the dev set
+    (benchmarks/llm_steps.py): few-shot examples from a made-up API and bare operation ids both made its choices
+    worse, so the prompt stays this plain. `examples` are (request, "api:operation") pairs for this catalog."""
+    ids = [f"{c.hit.api_id}:{c.hit.operation_id}" for c in choices]
     listing = "\n".join(
-        f"{ident}: {c.hit.method} {c.hit.path} | {' '.join(c.hit.summary.split())[:100]}"
+        f"- {ident}: {c.hit.method} {c.hit.path} — {' '.join(c.hit.summary.split())[:120]}"
         for ident, c in zip(ids, choices, strict=True)
     )
-    messages: list[Message] = [{"role": "system", "content": _CHOOSE_SYSTEM}]
-    if os.environ.get("H9_SHOTS"):
-        for shot_listing, shot_request, shot_answer in _CHOOSE_SHOTS:
-            messages.append({"role": "user", "content": _choose_turn(shot_listing, shot_request)})
-            messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
-    for shot_request, shot_answer in examples:
-        if shot_answer in ids:
-            messages.append({"role": "user", "content": _choose_turn(listing, shot_request)})
-            messages.append({"role": "assistant", "content": orjson.dumps({"operation": shot_answer}).decode()})
-    messages.append({"role": "user", "content": _choose_turn(listing, request)})
+    shots = "".join(f'Request: {q}\nAnswer: {{"operation": "{a}"}}\n\n' for q, a in examples if a in ids)
+    messages: list[Message] = [
+        {"role": "system", "content": "You pick the API operation that does what the user asks. Answer in JSON."},
+        {"role": "user", "content": f"Operations:\n{listing}\n\n{shots}Request: {request}\nWhich operation?"},
+    ]
     schema = {
         "type": "object",
         "properties": {"operation": {"type": "string", "enum": ids}},
@@ -172,7 +133,7 @@ def choose_with_model(
         "additionalProperties": False,
     }
     try:
-        answer = backend.complete_json(messages, schema, max_tokens=48, purpose="choose")
+        answer = backend.complete_json(messages, schema, max_tokens=64, purpose="choose")
         picked = ids.index(answer["operation"])
     except (ModelError, KeyError, ValueError, TypeError):
         return choices[0]

@@ -78,21 +78,42 @@ def split_words(text: str) -> str:
     return " ".join(w.lower() for w in _FTS_TOKEN.findall(spaced))
 
 
+#: Bumped whenever `operation_text` changes, so existing catalogs re-index themselves on the next search.
+INDEX_FORMAT = "3"
+_TAG = re.compile(r"<[^>]+>")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _state_model(dense: bool) -> str:
+    return f"{MODEL_ID if dense else ''}#{INDEX_FORMAT}"
+
+
+def clean_text(text: str) -> str:
+    """Descriptions as words: HTML tags and Markdown link targets removed, whitespace collapsed."""
+    return " ".join(_MD_LINK.sub(r"\1", _TAG.sub(" ", text)).split())
+
+
 def operation_text(api_title: str, op: dict[str, Any]) -> dict[str, str]:
-    """The searchable fields of one stored operation (`Operation.to_dict()` form)."""
+    """The searchable fields of one stored operation (`Operation.to_dict()` form).
+
+    (Summarising operations that have no summary by their description's first sentence was tried and measured
+    worse on the development set: Stripe 67 → 62 %, Twilio 54 → 43 % top-1.)
+    """
     params = " ".join(split_words(p["name"]) for p in op.get("parameters", ()))
     body = op.get("request_body") or {}
     for media in (body.get("content") or {}).values():
         props = (media.get("schema") or {}).get("properties") or {}
         params += " " + " ".join(split_words(name) for name in props)
         break
+    description = clean_text((op.get("description") or "")[:2000])[:1000]
+    summary = clean_text(op.get("summary") or "")
     return {
         "title": api_title,
         "name": split_words(op["id"]),
-        "summary": op.get("summary", "") + " " + " ".join(op.get("tags", ())),
+        "summary": summary + " " + " ".join(op.get("tags", ())),
         "path": op["method"].lower() + " " + split_words(op["path"]),
         "params": params,
-        "description": (op.get("description") or "")[:1000],
+        "description": description,
     }
 
 
@@ -195,7 +216,7 @@ class SearchIndex:
     # -- indexing --------------------------------------------------------------------------------------------
 
     def stale_apis(self) -> list[str]:
-        model = MODEL_ID if self.dense_unavailable is None else ""
+        model = _state_model(self.dense_unavailable is None)
         rows = self._conn.execute(
             "SELECT a.id FROM apis a LEFT JOIN search_state s ON s.api_id = a.id "
             "WHERE s.digest IS NULL OR s.digest != a.digest OR s.model != ? ORDER BY a.id",
@@ -287,7 +308,7 @@ class SearchIndex:
                 )
             conn.execute(
                 "INSERT OR REPLACE INTO search_state (api_id, digest, model) VALUES (?, ?, ?)",
-                (api_id, pending.digest, MODEL_ID if dense else ""),
+                (api_id, pending.digest, _state_model(dense)),
             )
             conn.execute("COMMIT")
         except BaseException:

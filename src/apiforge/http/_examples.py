@@ -1,13 +1,15 @@
 """Synthesise a value for a JSON schema: the spec's own example first, an obviously fake value last.
 
-The order is: `example` / `examples`, `default`, `const`, first `enum` value, a value for the `format`
-(date-time, email, uuid, ...), then one for the `type` that respects `minimum`/`maximum` and
-`minLength`/`maxLength` (`pattern` is not honoured). Objects get their required properties (all of them when
-`fill_all`), arrays one item, `oneOf`/`anyOf` their first non-null branch, `allOf` the merged schema. `readOnly`
-properties are left out: these values go into requests. A `$ref` met again inside itself gives an empty
-container (and nesting stops at `MAX_DEPTH`), so recursive schemas terminate. Names that look like secrets
-(`password`, `api_key`, `token`) get a `{{placeholder}}`, never an invented credential. Everything is
-deterministic: same schema, same value.
+The order is: `const`, then `example` / `examples[0]` / `default` when it fits its own schema (specs ship
+examples that break it; see `apiforge.http._fit`), first `enum` value, a value for the `format` (date-time,
+email, uuid, ...), then one for the `type` that respects `minimum`/`maximum`, `minLength`/`maxLength` and
+`pattern` (see `apiforge.http._pattern`). Objects get their required properties (all of them when `fill_all`;
+a nested object with none required gets its first one, since forms drop an empty object), arrays `minItems`
+items (at least one), `oneOf`/`anyOf` their first non-null branch, `allOf` and a `$ref`'s siblings the merged
+schema. `readOnly` properties are left out: these values go into requests. A `$ref` met again inside itself
+gives an empty container (and nesting stops at `MAX_DEPTH`), so recursive schemas terminate. Names that look
+like secrets (`password`, `api_key`, `token`) get a `{{placeholder}}`, never an invented credential. Everything
+is deterministic: same schema, same value.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from apiforge.http._fit import fits
 from apiforge.http._models import placeholder
+from apiforge.http._pattern import pattern_string, python_pattern
 from apiforge.http._schemas import flatten, schema_type
 from apiforge.spec.model import Api
 
@@ -53,6 +57,11 @@ _FORMATS: dict[str, Any] = {
     "regex": ".*",
 }
 
+#: Arrays get `minItems` items, but never more than this many.
+_MAX_ITEMS = 50
+
+_GIVEN_KEYS = ("example", "examples", "default", "const")
+
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
@@ -71,49 +80,75 @@ def is_secret_name(name: str) -> bool:
 def synthesize(api: Api, schema: Any, *, name: str = "", fill_all: bool = False) -> Synthesized:
     """A value for `schema` (see the module docstring for the order), with where it came from."""
     flat = flatten(api, schema)
-    for key, source in (("example", "example"), ("default", "default"), ("const", "synthesized")):
-        if key in flat:
-            return Synthesized(flat[key], source)
-    examples = flat.get("examples")
-    if isinstance(examples, list) and examples:
-        return Synthesized(examples[0], "example")
+    given = _given(api, schema, flat)
+    if given is not None:
+        return Synthesized(given[0], given[1])
     refs = frozenset({schema["$ref"]}) if isinstance(schema, dict) and "$ref" in schema else frozenset()
-    value = _value(api, flat, name, fill_all, 0, refs)
+    value = _value(api, schema, flat, name, fill_all, 0, refs)
     is_placeholder = isinstance(value, str) and value.startswith("{{") and value.endswith("}}")
     return Synthesized(value, "placeholder" if is_placeholder else "synthesized")
 
 
-def _value(api: Api, flat: JsonDict, name: str, fill_all: bool, depth: int, refs: frozenset[str]) -> Any:
-    """The value of an already flattened schema; `refs` are the `$ref`s entered on the way here."""
-    for key in ("example", "default", "const"):
-        if key in flat:
-            return flat[key]
+def _given(api: Api, raw: Any, flat: JsonDict) -> tuple[Any, str] | None:
+    """The spec's own value for a schema: `example`, `examples[0]`, `default` (the first that fits `raw`), `const`.
+
+    An example that breaks its own schema (a number for a string, an array written as text) is skipped:
+    sending it would build a request the server rejects.
+    """
+    if "const" in flat:
+        return flat["const"], "synthesized"
+    candidates: list[tuple[Any, str]] = []
+    if "example" in flat:
+        candidates.append((flat["example"], "example"))
     examples = flat.get("examples")
     if isinstance(examples, list) and examples:
-        return examples[0]
+        candidates.append((examples[0], "example"))
+    if "default" in flat:
+        candidates.append((flat["default"], "default"))
+    for value, source in candidates:
+        if fits(api, raw, value):
+            return value, source
+    return None
+
+
+def _value(api: Api, raw: Any, flat: JsonDict, name: str, fill_all: bool, depth: int, refs: frozenset[str]) -> Any:
+    """The value of schema `raw`, already flattened as `flat`; `refs` are the `$ref`s entered on the way here."""
+    given = _given(api, raw, flat)
+    if given is not None:
+        return given[0]
     enum = flat.get("enum")
     if isinstance(enum, list) and enum:
         return next((e for e in enum if e is not None), enum[0])
     for key in ("oneOf", "anyOf"):
         branches = [b for b in flat.get(key) or [] if schema_type(flatten(api, b)) != "null"]
         if branches:
-            base = {k: v for k, v in flat.items() if k not in ("oneOf", "anyOf")}
+            base = {k: v for k, v in flat.items() if k not in (key, *_GIVEN_KEYS)}
             branch, inner = _enter(api, branches[0], refs)
             if inner is None:
                 return _empty(branch)
-            return _value(api, {**base, **branch}, name, fill_all, depth, inner)
+            # The branch's own example is checked against the branch; the merged schema adds the parent's keywords.
+            return _value(api, branches[0], {**base, **branch}, name, fill_all, depth, inner)
     kind = schema_type(flat)
     if kind == "object":
         return _object(api, flat, fill_all, depth, refs)
     if kind == "array":
         if depth >= MAX_DEPTH:
             return []
-        count = min(max(int(flat.get("minItems") or 1), 1), 3)
-        item = _nested(api, flat.get("items") or {}, name, fill_all, depth + 1, refs)
-        return [item] * count
+        return _array(api, flat, name, fill_all, depth, refs)
     if kind in ("string", "") and (is_secret_name(name) or flat.get("format") == "password"):
         return placeholder(snake_name(name or "password"))
     return _scalar(flat, kind)
+
+
+def _array(api: Api, flat: JsonDict, name: str, fill_all: bool, depth: int, refs: frozenset[str]) -> list[Any]:
+    """`minItems` items (at least one); distinct enum values when `uniqueItems` asks for several."""
+    low = flat.get("minItems")
+    count = min(max(low if isinstance(low, int) else 1, 1), _MAX_ITEMS)
+    items = flat.get("items") or {}
+    enum = flatten(api, items).get("enum")
+    if flat.get("uniqueItems") is True and count > 1 and isinstance(enum, list) and len(enum) >= count:
+        return list(enum[:count])
+    return [_nested(api, items, name, fill_all, depth + 1, refs)] * count
 
 
 def _enter(api: Api, schema: Any, refs: frozenset[str]) -> tuple[JsonDict, frozenset[str] | None]:
@@ -151,7 +186,7 @@ def _nested(api: Api, schema: Any, name: str, fill_all: bool, depth: int, refs: 
     flat, inner = _enter(api, schema, refs)
     if inner is None:
         return _empty(flat)
-    return _value(api, flat, name, fill_all, depth, inner)
+    return _value(api, schema, flat, name, fill_all, depth, inner)
 
 
 def _object(api: Api, flat: JsonDict, fill_all: bool, depth: int, refs: frozenset[str]) -> JsonDict:
@@ -168,6 +203,13 @@ def _object(api: Api, flat: JsonDict, fill_all: bool, depth: int, refs: frozense
         if flatten(api, raw).get("readOnly"):
             continue
         out[prop_name] = _nested(api, raw, prop_name, fill_all, depth + 1, refs)
+    if not out and depth > 0:
+        # A nested object with nothing required would be `{}`, which a form or query encoding drops entirely
+        # (Stripe's required `business_profile`): give it its first writable property.
+        for prop_name, raw in props.items():
+            if not flatten(api, raw).get("readOnly"):
+                out[prop_name] = _nested(api, raw, prop_name, fill_all, depth + 1, refs)
+                break
     return out
 
 
@@ -202,13 +244,22 @@ def _number(flat: JsonDict, kind: str) -> int | float:
 
 
 def _string(flat: JsonDict) -> str:
+    """The format's sample (or `string`) fitted to the length bounds; one generated from `pattern` when the
+    sample does not match it."""
     fmt = flat.get("format", "")
     text = str(_FORMATS.get(fmt, "string"))
     min_len, max_len = flat.get("minLength"), flat.get("maxLength")
-    if isinstance(min_len, int) and len(text) < min_len:
+    min_len = min_len if isinstance(min_len, int) and min_len > 0 else 0
+    max_len = max_len if isinstance(max_len, int) and max_len >= min_len else None
+    if len(text) < min_len:
         text += "x" * (min_len - len(text))
-    if isinstance(max_len, int) and len(text) > max_len:
+    if max_len is not None and len(text) > max_len:
         text = text[:max_len]
+    pattern = flat.get("pattern")
+    if isinstance(pattern, str) and pattern:
+        regex = python_pattern(pattern)
+        if regex is not None and not re.search(regex, text):
+            return pattern_string(pattern, min_length=min_len, max_length=max_len) or text
     return text
 
 

@@ -21,13 +21,18 @@ _MAX_ALLOF_DEPTH = 8
 
 
 def flatten(api: Api, schema: Any, _depth: int = 0) -> JsonDict:
-    """`schema` with its top-level `$ref` followed and its `allOf` merged into one dict (nested levels untouched).
+    """`schema` with its top-level `$ref` followed and its `allOf` (and a `$ref`'s siblings) merged into one dict.
 
     Merging keeps the first value of each keyword, unions `properties` and `required`: enough for building
     values, not a full JSON Schema intersection.
     """
     if not isinstance(schema, dict):
         return {}
+    if "$ref" in schema and len(schema) > 1 and _depth < _MAX_ALLOF_DEPTH:
+        # Keywords beside a `$ref` apply too (3.1, and 3.0 specs do it: `{"$ref": ..., "required": [...]}`);
+        # they come first, so a sibling `example` wins over the referenced schema's.
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**siblings, "allOf": [{"$ref": schema["$ref"]}, *(siblings.get("allOf") or [])]}
     schema = api.resolve_schema(schema)
     if "allOf" not in schema or _depth >= _MAX_ALLOF_DEPTH:
         return schema

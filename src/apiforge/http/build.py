@@ -44,6 +44,7 @@ from apiforge.errors import BuildError, UnknownArgument
 from apiforge.http._body import base_media_type, choose_media_type, make_body
 from apiforge.http._coerce import CoercionError, coerce
 from apiforge.http._examples import snake_name, synthesize
+from apiforge.http._fit import fits
 from apiforge.http._models import Body, FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, placeholder
 from apiforge.http._schemas import flatten, is_json_media, object_properties, schema_type
 from apiforge.http._security import Carrier, carrier, plan_auth
@@ -355,7 +356,7 @@ class _Builder:
         return coerce(self.api, p.schema, value, name=display, operation_id=self.op.id)
 
     def _param_value(self, p: Parameter) -> tuple[Any, str]:
-        if p.has_example:
+        if p.has_example and fits(self.api, p.schema, p.example):
             return p.example, "example"
         made = synthesize(self.api, p.schema, name=p.name, fill_all=self.fill_all)
         if made.source == "synthesized" and (p.location == "path" or p.name.lower() == "authorization"):
@@ -434,7 +435,7 @@ class _Builder:
                 return None
         if whole is not None:
             value, source = self._coerce_body(whole[1], schema), "given"
-        elif media is not None and media.has_example:
+        elif media is not None and media.has_example and fits(self.api, schema, media.example):
             value, source = media.example, "example"
         elif self.mode == "none":
             value, source = {}, "given"

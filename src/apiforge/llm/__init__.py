@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from apiforge.llm._base import Message, ModelBackend, ModelError, Usage, extract_json
+from apiforge.llm._base import Message, ModelBackend, ModelError, Usage, extract_json, fit_messages
 
-__all__ = ["Message", "ModelBackend", "ModelError", "Usage", "extract_json", "get_backend"]
+__all__ = ["Message", "ModelBackend", "ModelError", "Usage", "extract_json", "fit_messages", "get_backend"]
 
 
 def get_backend(model: str = "none", *, base_url: str | None = None, api_key: str | None = None) -> ModelBackend | None:

@@ -6,6 +6,7 @@ Installed by the `local` extra. A 135M model is weak, so it is only ever used un
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import threading
@@ -78,8 +79,18 @@ def _load(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
                 )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise ModelError(f"cannot load {path}: {exc}", backend="local") from exc
+            if not _LOADED:
+                atexit.register(_close_all)
             _LOADED[key] = (llama, threading.Lock())
         return _LOADED[key]
+
+
+def _close_all() -> None:
+    """Free loaded models at exit: left to `Llama.__del__` during interpreter shutdown, freeing fails noisily."""
+    with _LOADING:
+        for llama, _ in _LOADED.values():
+            llama.close()
+        _LOADED.clear()
 
 
 class LocalBackend:
