@@ -23,3 +23,5 @@ def _isolated_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own catalog and config dir, never the user's."""
     monkeypatch.setenv("APIFORGE_CATALOG", str(tmp_path / "catalog.db"))
     monkeypatch.setenv("APIFORGE_CONFIG_DIR", str(tmp_path / "config"))
+    # pytest-xdist workers inherit a COLUMNS of 80; the CLI's fixed 120-column width off a terminal is what we test.
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -27,7 +27,7 @@ from apiforge.llm import ModelBackend
 from apiforge.snippets import get_target
 from apiforge.spec import Api, Operation
 
-__all__ = ["Answer", "ArgumentValue", "AskError", "ask", "function_call_text"]
+__all__ = ["Answer", "ArgumentValue", "AskError", "ask", "default_model_steps", "function_call_text"]
 
 Status = Literal["ok", "ambiguous", "no-match"]
 
@@ -120,7 +120,7 @@ def ask(
     k: int = 5,
     index: SearchIndex | None = None,
     repair_rounds: int = 2,
-    use_model_for: Sequence[str] = ("choose", "fill"),
+    use_model_for: Sequence[str] | None = None,
     strategy: str = "0-shot",
     examples: Sequence[Example] = (),
     gold: tuple[str, str] | None = None,
@@ -131,6 +131,8 @@ def ask(
     0-shot / 3-shot random / 3-shot retrieved / oracle settings); `gold` is the gold operation, for `oracle` only.
     Without a model they change nothing.
     """
+    if use_model_for is None:
+        use_model_for = default_model_steps(backend)
     text = " ".join(request.split())
     if not text:
         raise AskError("The request is empty: say what you want to do, e.g. 'list the open issues of octo/hello'.")
@@ -171,7 +173,8 @@ def ask(
     provenance = {name: "request" for name in values}
     evidence = dict(extracted[key].evidence)
     if backend is not None and "fill" in use_model_for:
-        fields = operation_fields(api_model, operation)
+        # The model only fills what extraction left empty, so it cannot reuse a value for a second field.
+        fields = [f for f in operation_fields(api_model, operation) if f.name not in values]
         for name, value in fill_with_model(backend, text, fields, operation.summary or operation.id).items():
             if name not in values:
                 values[name] = value
@@ -209,6 +212,17 @@ def ask(
         for lang in langs:
             code[get_target(lang).name] = get_target(lang).render(built.request)
     return Answer(text, status, http=built.request if built else None, code=code, notes=tuple(notes), **common)
+
+
+def default_model_steps(backend: ModelBackend | None) -> tuple[str, ...]:
+    """Where a model is used unless the caller says otherwise, as measured on the development set
+    (`benchmarks/llm_steps.py`): the embedded 135M model ties the reranker at choosing and only breaks argument
+    filling, so it chooses and never fills; a server model (presumably stronger) does both."""
+    if backend is None:
+        return ()
+    if backend.name.startswith("local"):
+        return ("choose",)
+    return ("choose", "fill")
 
 
 def _value_in(request: HttpRequest, name: str) -> Any:

@@ -56,7 +56,8 @@ def print_error(exc: BaseException) -> None:
     """Print `ErrorType: message` in red on stderr (never a traceback)."""
     from rich.markup import escape
 
-    make_console(stderr=True).print(f"[bold red]{type(exc).__name__}[/bold red]: {escape(str(exc))}")
+    # soft_wrap: an error is one line however narrow the terminal, so it greps and pipes cleanly.
+    make_console(stderr=True).print(f"[bold red]{type(exc).__name__}[/bold red]: {escape(str(exc))}", soft_wrap=True)
 
 
 def short(text: str, limit: int = 80) -> str:
