@@ -118,7 +118,8 @@ def _rates(rows: list[tuple[bool, bool, bool]]) -> dict[str, float]:
 
 def markdown(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| backend | setting | requests | top-1 operation | top-5 operation | exact arguments | args when op right | p50 ms |",
+        "| backend | setting | requests | top-1 operation | top-5 operation | exact arguments "
+        "| args when op right | p50 ms |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
@@ -160,7 +161,8 @@ def main() -> None:
             results.append(result)
             o = result["overall"]
             print(
-                f"{model:>8} ({result['setting']}): n={result['n']} top1={o['top1']:.3f} top5={o['top5']:.3f} args={o['args']:.3f} "
+                f"{model:>8} ({result['setting']}): n={result['n']} top1={o['top1']:.3f} top5={o['top5']:.3f} "
+                f"args={o['args']:.3f} "
                 f"(args|op={o['args_given_op']:.3f}) p50={result['p50_ms']:.0f}ms p95={result['p95_ms']:.0f}ms"
             )
             for api, rates in result["per_api"].items():
