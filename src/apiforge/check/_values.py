@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from apiforge.spec.jsonschema import json_type
 from apiforge.spec.model import Api
 
 __all__ = ["coerce", "parse_bracket_key", "schema_types", "shape_form", "split_style"]
@@ -42,7 +43,7 @@ def schema_types(api: Api, schema: Any, _depth: int = 0) -> set[str]:
             for sub in schema.get(key) or ():
                 types |= schema_types(api, sub, _depth + 1)
         if not types and isinstance(schema.get("enum"), list):
-            types = {_json_type(v) for v in schema["enum"]}
+            types = {json_type(v) for v in schema["enum"]}
         if not types and "properties" in schema:
             types = {"object"}
         if not types and "items" in schema:
@@ -50,22 +51,6 @@ def schema_types(api: Api, schema: Any, _depth: int = 0) -> set[str]:
     if schema.get("nullable") is True:
         types.add("null")
     return types
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "string"
 
 
 def coerce(api: Api, text: str, schema: Any) -> Any:

@@ -17,7 +17,9 @@ import re
 import string
 from dataclasses import dataclass, field
 
-__all__ = ["pattern_string", "python_pattern"]
+from apiforge.spec.jsonschema import python_pattern
+
+__all__ = ["pattern_string", "python_pattern"]  # python_pattern re-exported from spec.jsonschema
 
 #: Characters tried in this order when a class allows several.
 _PREFERRED = string.ascii_lowercase + "1234567890" + string.ascii_uppercase + "-_./:@ " + string.punctuation
@@ -27,7 +29,6 @@ _CATEGORIES = {
     "s": lambda c: c in " \t\n\r\f\v",
 }
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "0": "\0"}
-_JS_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_])")
 #: Repetitions added per unbounded quantifier at most, when stretching to reach `minLength`.
 _MAX_STRETCH = 4096
 
@@ -261,16 +262,6 @@ def _emit(node: _Node, policy: _Policy) -> str:
         text += unit * more
         policy.extra -= more * len(unit)
     return text
-
-
-def python_pattern(pattern: str) -> str | None:
-    """The ECMA regex as Python's `re` reads it (named groups translated), or None when it does not compile."""
-    candidate = _JS_NAMED_GROUP.sub("(?P<", pattern)
-    try:
-        re.compile(candidate)
-    except (re.error, OverflowError):
-        return None
-    return candidate
 
 
 def pattern_string(pattern: str, *, min_length: int = 0, max_length: int | None = None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apiforge.spec.jsonschema import json_type
 from apiforge.spec.model import Api
 
 __all__ = ["JSON_TYPES", "flatten", "is_json_media", "object_properties", "schema_type"]
@@ -69,27 +70,11 @@ def schema_type(schema: JsonDict) -> str:
         return "array"
     for key in ("const", "default", "example"):
         if key in schema:
-            return _type_of(schema[key])
+            return json_type(schema[key])
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
-        return _type_of(enum[0])
+        return json_type(enum[0])
     return ""
-
-
-def _type_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
 
 
 def object_properties(api: Api, schema: Any) -> dict[str, JsonDict]:
