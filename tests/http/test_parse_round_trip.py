@@ -19,8 +19,6 @@ EXACT = {"shell_curl", "python_requests", "python_httpx", "python_python3"}
 
 # (target, case) → why it does not come back. A fix must remove the entry (the test fails on stale entries).
 KNOWN: dict[tuple[str, str], str] = {
-    ("python_requests", "get-query-repeated"): "renderer: params as a dict groups interleaved repeated keys",
-    ("python_httpx", "get-query-repeated"): "renderer: params as a dict groups interleaved repeated keys",
     ("swift_nsurlsession", "multipart-file"): "parser: the multipart body is built in a loop (not followed)",
     ("swift_nsurlsession", "multipart-repeated"): "parser: the multipart body is built in a loop (not followed)",
 }

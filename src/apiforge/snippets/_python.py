@@ -28,7 +28,12 @@ def list_literal(items: list[str]) -> str:
 
 def pairs_literal(pairs: tuple[tuple[str, str], ...], *, single: bool = False) -> str:
     """A dict literal of string pairs; a repeated key becomes a list (`params`, `data`), or keeps its last value
-    when `single` (cookies)."""
+    when `single` (cookies). Interleaved repeated keys keep their order as a list of pairs."""
+    keys = [k for k, _ in pairs]
+    interleaved = not single and keys != sorted(keys, key=keys.index)
+    if interleaved:
+        # `tag=a&limit=5&tag=b`: a dict would regroup the keys; requests and httpx also take a list of pairs.
+        return "[" + ", ".join(f"({py_str(k)}, {py_str(v)})" for k, v in pairs) + "]"
     items = []
     for key, values in grouped(pairs).items():
         if len(values) == 1 or single:
