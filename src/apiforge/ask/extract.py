@@ -5,7 +5,7 @@ every argument it returns is a span of the request text (or an enum value / bool
 parameter by the words around it, the value's shape (email, date, number, `owner/repo`...) and the parameter's
 type, format, enum and name. Unmatched required parameters are left for the builder to mark as placeholders.
 
-How it works:
+How it works (mentions live in `mentions.py`, the operation's inputs in `fields.py`):
 1. find *mentions* in the text: quoted strings, `key=value` pairs, URLs, emails, phone numbers, dates, UUIDs, IP
    addresses, domains, `owner/repo` pairs, lists of numbers or ids, numbers, id-like tokens, upper-case codes,
    proper names, and plain words;
@@ -22,222 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from typing import Any
 
+from apiforge.ask.fields import ArgumentCandidate, name_words, operation_fields, singular
+from apiforge.ask.mentions import Mention, find_mentions
 from apiforge.spec.model import Api, Operation
 
 __all__ = ["ArgumentCandidate", "Extracted", "Mention", "extract_arguments", "find_mentions", "operation_fields"]
-
-# -- mentions ----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    kind: str
-    """quoted, pair, url, email, phone, datetime, date, uuid, ip, domain, slug_pair, list, number, token, id, code,
-    proper, word; per operation also enum and boolean."""
-    text: str
-    start: int
-    end: int
-    key: str = ""
-    """For `pair` (`key=value`) and `slug_pair` (`owner/repo`): the part before the separator."""
-    items: tuple[str, ...] = ()
-    """For `list`: the values."""
-    value: Any = None
-    """For `enum` and `boolean`: the value meant."""
-
-
-_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|`([^`]+)`|(?<![\w])'([^']+)'(?![\w])")
-_PAIR = re.compile(r"\b([A-Za-z_][\w.-]*)\s*(?:=|:)\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)")
-_URL = re.compile(r"\bhttps?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE = re.compile(r"(?<![\w+])\+\d[\d -]{6,}\d\b")
-_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
-_IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\b")
-_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|ai|info|biz|us|eu|me|xyz)\b", re.I)
-_SLUG_PAIR = re.compile(r"(?<![\w/.:@-])([A-Za-z0-9][\w.-]*)/([A-Za-z0-9][\w.-]*)(?![\w/])")
-_NUMBER_LIST = re.compile(r"(?<![\w.])#?[\w-]*\d[\w-]*(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)#?[\w-]*\d[\w-]*)+")
-_HASHNUM = re.compile(r"#(\d+)\b")
-_TOKEN = re.compile(r"(?<![\w:/])[A-Za-z0-9][\w.-]*(?:[:/][\w.-]+)+(?![\w:/])")
-_ID = re.compile(r"#[A-Za-z][\w-]+|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}\b")
-_NUMBER = re.compile(r"(?<![\w.#-])[-+]?\d+(?:\.\d+)?(?![\w.-]*[A-Za-z])")
-_CODE = re.compile(r"\b[A-Z]{2,3}\b")
-_PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
-_WORD = re.compile(r"[A-Za-z0-9][\w.-]*[\w]|[A-Za-z0-9]")
-_NOT_ID = re.compile(r"v?\d+(\.\d+)*|\d+(st|nd|rd|th|s|k|m|kb|mb|gb|px|x\d+)?|\d+x\d+", re.IGNORECASE)
-
-
-def find_mentions(text: str) -> list[Mention]:
-    """Every value-looking span of `text`, most specific kinds first; spans never overlap."""
-    taken: list[tuple[int, int]] = []
-    found: list[Mention] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
-    def add(kind: str, value: str, start: int, end: int, key: str = "", items: tuple[str, ...] = (), claim=None):
-        span = claim or (start, end)
-        if value and free(*span):
-            taken.append(span)
-            found.append(Mention(kind, value, start, end, key, items))
-
-    for m in _QUOTED.finditer(text):
-        group = next(i for i in range(1, 6) if m.group(i) is not None)
-        add("quoted", m.group(group), m.start(group), m.end(group), claim=(m.start(), m.end()))
-    for m in _URL.finditer(text):
-        add("url", m.group(0), m.start(), m.end())
-    for m in _PAIR.finditer(text):
-        value = m.group(2).strip("\"'")
-        if not m.group(1).lower().startswith("http") and not m.group(2).startswith("//"):
-            add("pair", value, m.start(2), m.end(2), key=m.group(1), claim=(m.start(), m.end()))
-    for kind, pattern in (
-        ("email", _EMAIL),
-        ("phone", _PHONE),
-        ("datetime", _DATETIME),
-        ("date", _DATE),
-        ("uuid", _UUID),
-        ("ip", _IP),
-        ("domain", _DOMAIN),
-    ):
-        for m in pattern.finditer(text):
-            add(kind, m.group(0), m.start(), m.end())
-    for m in _SLUG_PAIR.finditer(text):
-        if not (m.group(1).isdigit() and m.group(2).isdigit()):  # 1/2 is a fraction, not owner/repo
-            add("slug_pair", m.group(2), m.start(2), m.end(2), key=m.group(1), claim=(m.start(), m.end()))
-    for m in _NUMBER_LIST.finditer(text):
-        items = tuple(i.lstrip("#") for i in re.split(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|&)\s*", m.group(0)))
-        if len(items) > 1:
-            add("list", m.group(0), m.start(), m.end(), items=items)
-    for m in _HASHNUM.finditer(text):
-        add("number", m.group(1), m.start(1), m.end(1), claim=(m.start(), m.end()))
-    for m in _TOKEN.finditer(text):
-        add("token", m.group(0), m.start(), m.end())
-    for m in _ID.finditer(text):
-        if not _NOT_ID.fullmatch(m.group(0)):
-            add("id", m.group(0), m.start(), m.end())
-    for m in _NUMBER.finditer(text):
-        add("number", m.group(0), m.start(), m.end())
-    for m in _CODE.finditer(text):
-        if m.group(0) != "I":
-            add("code", m.group(0), m.start(), m.end())
-    for m in _PROPER.finditer(text):
-        start, value = m.start(), m.group(0)
-        if start == 0 or re.search(r"[.!?:]\s*$", text[:start]):  # a capital at a sentence start proves nothing
-            first, _, rest = value.partition(" ")
-            if not rest:
-                continue
-            start, value = m.start() + len(first) + 1, rest.lstrip()
-        add("proper", value, start, start + len(value))
-    for m in _WORD.finditer(text):
-        add("word", m.group(0), m.start(), m.end())
-    found.sort(key=lambda x: x.start)
-    return found
-
-
-# -- the operation's fields ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ArgumentCandidate:
-    """A parameter or top-level body property a value can go to."""
-
-    name: str
-    location: str
-    """path, query, header, cookie or body."""
-    schema: dict[str, Any]
-    required: bool
-    description: str = ""
-    context: tuple[str, ...] = dataclass_field(default=())
-    """Extra anchor words: for a path parameter, the literal segment before it (`/buckets/{id}` → `bucket`)."""
-
-    @property
-    def type(self) -> str:
-        t = self.schema.get("type", "")
-        if isinstance(t, list):
-            t = next((x for x in t if x != "null"), "")
-        if not t and "enum" in self.schema:
-            return "string"
-        return t or "string"
-
-    @property
-    def format(self) -> str:
-        return str(self.schema.get("format", ""))
-
-    @property
-    def enum(self) -> list[Any]:
-        values = self.schema.get("enum")
-        if values is None and self.type == "array":
-            values = (self.schema.get("items") or {}).get("enum")
-        return [v for v in values or [] if v is not None]
-
-    @property
-    def is_credential(self) -> bool:
-        """Secrets travel through the credential store, never through the request text."""
-        words = set(_name_words(self.name))
-        return bool(words & _CREDENTIAL_WORDS) or self.format == "password"
-
-
-_SKIP_HEADERS = {"accept", "content-type", "user-agent", "authorization", "accept-language", "cookie"}
-_CREDENTIAL_WORDS = {"token", "key", "secret", "password", "passwd", "auth", "authorization", "signature", "apikey"}
-
-
-def operation_fields(api: Api, operation: Operation) -> list[ArgumentCandidate]:
-    """Parameters (minus standard/auth headers) and top-level body properties of `operation`, schemas resolved."""
-    fields: list[ArgumentCandidate] = []
-    segments = [s for s in operation.path.split("/") if s]
-    for p in operation.parameters:
-        if p.location == "header" and p.name.lower() in _SKIP_HEADERS:
-            continue
-        context: tuple[str, ...] = ()
-        if p.location == "path" and "{" + p.name + "}" in segments:
-            index = segments.index("{" + p.name + "}")
-            if index > 0 and "{" not in segments[index - 1]:
-                context = tuple(_singular(w) for w in _name_words(segments[index - 1]))
-        schema = _with_items(api, api.resolve_schema(p.schema))
-        fields.append(ArgumentCandidate(p.name, p.location, schema, p.required, p.description, context))
-    body = operation.request_body
-    if body is not None and body.content:
-        media = next((m for t, m in body.content.items() if "json" in t), next(iter(body.content.values())))
-        schema = _merge_all_of(api, api.resolve_schema(media.schema))
-        required = set(schema.get("required") or [])
-        taken = {f.name for f in fields}
-        for name, prop in (schema.get("properties") or {}).items():
-            if name in taken:
-                continue
-            resolved = _with_items(api, api.resolve_schema(prop)) if isinstance(prop, dict) else {}
-            if resolved.get("readOnly"):
-                continue
-            fields.append(
-                ArgumentCandidate(name, "body", resolved, name in required, str(resolved.get("description", "")))
-            )
-    return fields
-
-
-def _with_items(api: Api, schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with its array `items` resolved, so that item types can be judged."""
-    items = schema.get("items")
-    if isinstance(items, dict) and "$ref" in items:
-        return {**schema, "items": api.resolve_schema(items)}
-    return schema
-
-
-def _merge_all_of(api: Api, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    if "allOf" not in schema or depth > 5:
-        return schema
-    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    properties = dict(merged.get("properties") or {})
-    required = list(merged.get("required") or [])
-    for part in schema["allOf"]:
-        part = _merge_all_of(api, api.resolve_schema(part), depth + 1)
-        properties.update(part.get("properties") or {})
-        required.extend(part.get("required") or [])
-    merged["properties"] = properties
-    merged["required"] = required
-    return merged
-
 
 # -- words ---------------------------------------------------------------------------------------------------------
 
@@ -290,19 +81,6 @@ _INTRO = {
 }  # fmt: skip
 
 
-def _name_words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
-
-
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def _stem(word: str) -> str:
     word = word.lower()
     for suffix in ("ingly", "edly", "ing", "ly", "ed", "es", "s"):
@@ -312,10 +90,10 @@ def _stem(word: str) -> str:
 
 
 def _anchor_words(field: ArgumentCandidate) -> set[str]:
-    words = _name_words(field.name)
+    words = name_words(field.name)
     anchors = {w for w in words if w not in {"id", "ids", "gid", "sid", "uuid", "key", "value", "type"}} or set(words)
     for word in list(anchors):
-        anchors.add(_singular(word))
+        anchors.add(singular(word))
         for key, group in _SYNONYMS.items():
             if word == key or word in group:
                 anchors.add(key)
@@ -327,7 +105,7 @@ def _anchor_words(field: ArgumentCandidate) -> set[str]:
 
 
 def _matches_anchor(word: str, anchors: set[str]) -> bool:
-    word = _singular(word.lower())
+    word = singular(word.lower())
     for anchor in anchors:
         if word == anchor or (
             len(word) >= 4 and len(anchor) >= 4 and (anchor.startswith(word) or word.startswith(anchor))
@@ -400,7 +178,7 @@ def _in_range(schema: dict[str, Any], value: float) -> bool:
 
 
 def _is_repo_like(field: ArgumentCandidate) -> bool:
-    return bool(set(_name_words(field.name)) & {"repo", "repository", "project", "collection"})
+    return bool(set(name_words(field.name)) & {"repo", "repository", "project", "collection"})
 
 
 _ID_WORDS = {"id", "ids", "gid", "sid", "uuid", "key", "ref", "sha", "hash", "number", "index", "code", "slug", "ts"}
@@ -424,8 +202,8 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], voc
         return 0.0
     if _coerce(field, mention) is None:
         return 0.0
-    name_words = set(_name_words(field.name))
-    hints = name_words | {field.format}
+    field_words = set(name_words(field.name))
+    hints = field_words | {field.format}
     anchors = _anchor_words(field)
     score = 0.0
 
@@ -446,7 +224,7 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], voc
         else:
             score += 1
     elif mention.kind == "slug_pair":
-        score += 25 if _is_repo_like(field) or name_words & {"name"} else 2
+        score += 25 if _is_repo_like(field) or field_words & {"name"} else 2
     elif mention.kind == "list":
         score += 20
     elif mention.kind == "quoted":
@@ -458,10 +236,10 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], voc
             limit_like = field.name.lower() in _LIMIT_NAMES
             score += 2 if limit_like and digits >= 6 else 10
         elif field.type == "string":
-            score += 8 if name_words & _ID_WORDS or field.location == "path" else 0.5
+            score += 8 if field_words & _ID_WORDS or field.location == "path" else 0.5
     elif mention.kind in ("id", "token"):
         if field.type in ("string", "array"):
-            score += 8 if name_words & _ID_WORDS or field.location == "path" else 3
+            score += 8 if field_words & _ID_WORDS or field.location == "path" else 3
         else:
             return 0.0
     elif mention.kind == "proper":
@@ -494,7 +272,7 @@ def _score(field: ArgumentCandidate, mention: Mention, words: list[Mention], voc
         # "in the kitchen", "called pasta", "about the offsite": the words before say what the value is.
         intro = [w.text.lower() for w in before[-3:] if w.text.lower() not in ("the", "a", "an", "my", "our")]
         for triggers, targets in _INTRO.items():
-            if intro and intro[-1] in triggers and name_words & targets:
+            if intro and intro[-1] in triggers and field_words & targets:
                 score += 20
                 anchored = True
                 break
@@ -603,7 +381,7 @@ def _fill_required(
             if mention.kind not in _STRONG or _overlaps(mention, used_spans):
                 continue
             if mention.kind == "number" and field.type == "string" and field.location != "path":
-                if not set(_name_words(field.name)) & _ID_WORDS:
+                if not set(name_words(field.name)) & _ID_WORDS:
                     continue
             if mention.kind == "proper" and field.location == "path":
                 continue
@@ -621,7 +399,7 @@ def _assign_owner(
 ) -> None:
     owner_names = {"owner", "org", "organization", "user", "username", "namespace", "workspace", "account", "bucket"}
     for fi, field in enumerate(fields):
-        if fi not in used and field.type == "string" and set(_name_words(field.name)) & owner_names:
+        if fi not in used and field.type == "string" and set(name_words(field.name)) & owner_names:
             arguments[field.name] = mention.key
             evidence[field.name] = f"{mention.key}/{mention.text}"
             used.add(fi)
@@ -631,11 +409,11 @@ def _assign_owner(
 def _vocabulary(api: Api, operation: Operation) -> set[str]:
     """Stems of words that name the operation itself (path literals, operation id, summary, API name): never
     plain-word values."""
-    words = set(_name_words(operation.id)) | set(_name_words(api.id.split(".", 1)[0])) | set(_name_words(api.title))
-    words |= set(_name_words(operation.summary))
+    words = set(name_words(operation.id)) | set(name_words(api.id.split(".", 1)[0])) | set(name_words(api.title))
+    words |= set(name_words(operation.summary))
     for segment in operation.path.split("/"):
         if segment and "{" not in segment:
-            words.update(_name_words(segment))
+            words.update(name_words(segment))
     return {_stem(w) for w in words if len(w) > 2}
 
 
@@ -653,7 +431,7 @@ def _enum_mentions(text: str, fields: list[ArgumentCandidate], vocabulary: set[s
         for value in field.enum:
             if not isinstance(value, str) or len(value) < 2:
                 continue
-            target = "".join(_stem(w) for w in _name_words(value))
+            target = "".join(_stem(w) for w in name_words(value))
             if not target or (target in vocabulary and _stem(value) == target):
                 continue
             for i in range(len(stems)):
@@ -682,7 +460,7 @@ def _boolean_mentions(text: str, fields: list[ArgumentCandidate], vocabulary: se
     for field in fields:
         if field.type != "boolean":
             continue
-        words = _name_words(field.name)
+        words = name_words(field.name)
         negative_name = bool(set(words) & _NEGATIVE_NAMES)
         content = [w for w in words if w not in _BOOLEAN_FILLER | _NEGATIVE_NAMES]
         if not content or content == ["state"]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from apiforge.ask.choose import Choice
-from apiforge.ask.extract import ArgumentCandidate
+from apiforge.ask.fields import ArgumentCandidate
 from apiforge.llm import Message, ModelBackend, ModelError
 
 __all__ = ["arguments_schema", "choose_with_model", "fill_with_model", "grounded"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from apiforge.ask.choose import Choice, rerank
-from apiforge.ask.extract import Extracted, extract_arguments, operation_fields
+from apiforge.ask.extract import Extracted, extract_arguments
+from apiforge.ask.fields import operation_fields
 from apiforge.ask.llm_steps import choose_with_model, fill_with_model
 from apiforge.ask.shots import Example, select_shots
 from apiforge.catalog import Catalog
