@@ -56,7 +56,9 @@ def encoder_unavailable_reason() -> str | None:
 class Encoder:
     """Mean-pooled, L2-normalised sentence embeddings (384 floats)."""
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, *, max_tokens: int = 128) -> None:
+    def __init__(self, model_path: Path, tokenizer_path: Path, *, max_tokens: int = 64) -> None:
+        # 64 tokens: as accurate as 128 on the development set (top-1 51.8 vs 51.6 %, dense only) and 25 % faster
+        # to index; operation texts are summary + id + path + a first line, rarely longer.
         import onnxruntime
         from tokenizers import Tokenizer
 

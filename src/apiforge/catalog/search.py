@@ -79,7 +79,7 @@ def split_words(text: str) -> str:
 
 
 #: Bumped whenever `operation_text` changes, so existing catalogs re-index themselves on the next search.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 _TAG = re.compile(r"<[^>]+>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
