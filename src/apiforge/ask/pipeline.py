@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import orjson
+
 from apiforge.ask.choose import Choice, rerank
 from apiforge.ask.extract import Extracted, extract_arguments
 from apiforge.ask.fields import operation_fields
@@ -105,8 +107,6 @@ class Answer:
 
 def function_call_text(name: str, arguments: dict[str, Any]) -> str:
     """`get_weather(city="Paris", days=3)`: a function call as people write it (values as JSON literals)."""
-    import orjson
-
     args = ", ".join(f"{k}={orjson.dumps(v).decode()}" for k, v in arguments.items())
     return f"{name}({args})"
 
@@ -191,7 +191,7 @@ def ask(
         for name, origin in (built.provenance.items() if built else ())
         if origin != "given" and name not in values
     )
-    alternatives = tuple(c.hit for c in choices if c is not chosen)[: k - 1]
+    alternatives = tuple(c.hit for c in choices if (c.hit.api_id, c.hit.operation_id) != key)[: k - 1]
     common = {
         "api_id": api_model.id,
         "operation_id": operation.id,
@@ -206,13 +206,10 @@ def ask(
     }
     if api_model.kind == "functions":
         call = {"name": operation.id, "arguments": values}
-        code = {"call": function_call_text(operation.id, values)}
-        return Answer(text, status, function_call=call, code=code, notes=tuple(notes), **common)
-    code: dict[str, str] = {}
-    if built is not None:
-        for lang in langs:
-            code[get_target(lang).name] = get_target(lang).render(built.request)
-    return Answer(text, status, http=built.request if built else None, code=code, notes=tuple(notes), **common)
+        calls = {"call": function_call_text(operation.id, values)}
+        return Answer(text, status, function_call=call, code=calls, notes=tuple(notes), **common)
+    snippets = {get_target(lang).name: get_target(lang).render(built.request) for lang in langs} if built else {}
+    return Answer(text, status, http=built.request if built else None, code=snippets, notes=tuple(notes), **common)
 
 
 def default_model_steps(backend: ModelBackend | None) -> tuple[str, ...]:
