@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from apiforge.http import FormBody, HttpRequest, MultipartBody
-from apiforge.snippets._common import body_of, content_type, grouped, py_str
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody
+from apiforge.snippets._common import body_of, content_type, grouped, py_literal, py_str, raw_text
 
-__all__ = ["dict_literal", "file_tuples", "header_dict", "list_literal", "pairs_literal"]
+__all__ = ["call_arguments", "dict_literal", "file_tuples", "header_dict", "list_literal", "pairs_literal"]
 
 
 def dict_literal(items: list[tuple[str, str]]) -> str:
@@ -75,3 +75,47 @@ def file_tuples(body: MultipartBody) -> str:
     if len({k for k, _ in items}) == len(items):
         return dict_literal(items)
     return "[\n" + "".join(f"    ({k}, {v}),\n" for k, v in items) + "]"
+
+
+def call_arguments(
+    request: HttpRequest, *, raw_keyword: str, cookies_argument: bool, encode_non_ascii: bool
+) -> tuple[list[str], list[str]]:
+    """The variable lines and call arguments shared by the `requests` and `httpx` targets.
+
+    The two libraries differ only in small ways, passed in: the keyword for raw bytes (`data` / `content`),
+    whether cookies go on the call (requests) or on a client (httpx), and whether a non-ASCII `str` body must be
+    encoded by hand (requests sends `str` Latin-1 encoded through http.client).
+    """
+    lines = ["url = " + py_str(request.url)]
+    args = ["url"]
+    if request.query:
+        lines.append("params = " + pairs_literal(request.query))
+        args.append("params=params")
+    body = body_of(request)
+    headers = header_dict(request, implicit_json=isinstance(body, JsonBody) and body.value is not None)
+    if headers:
+        lines.append("headers = " + dict_literal(headers))
+        args.append("headers=headers")
+    if request.cookies:
+        lines.append("cookies = " + pairs_literal(request.cookies, single=True))
+        if cookies_argument:
+            args.append("cookies=cookies")
+    if isinstance(body, JsonBody):
+        if body.value is None:  # json=None would mean "no body"; a JSON null body is the text 'null'
+            lines.append('payload = "null"')
+            args.append(f"{raw_keyword}=payload")
+        else:
+            lines.append("payload = " + py_literal(body.value))
+            args.append("json=payload")
+    elif isinstance(body, FormBody):
+        lines.append("payload = " + pairs_literal(body.fields))
+        args.append("data=payload")
+    elif isinstance(body, MultipartBody):
+        lines.append("files = " + file_tuples(body))
+        args.append("files=files")
+    elif body is not None:
+        text = raw_text(body)
+        lines.append("payload = " + py_str(text))
+        plain = text.isascii() or not encode_non_ascii
+        args.append(f"{raw_keyword}=payload" if plain else f'{raw_keyword}=payload.encode("utf-8")')
+    return lines, args

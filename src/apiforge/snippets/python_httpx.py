@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody
-from apiforge.snippets._common import body_of, finish, py_literal, py_str, raw_text
-from apiforge.snippets._python import dict_literal, file_tuples, header_dict, pairs_literal
+from apiforge.http import HttpRequest
+from apiforge.snippets._common import body_of, finish, py_str
+from apiforge.snippets._python import call_arguments
 from apiforge.snippets._registry import Target, register_target
 
 __all__ = ["render"]
@@ -15,34 +15,9 @@ _BODYLESS_SHORTCUTS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})  # httpx.g
 
 def render(request: HttpRequest) -> str:
     """Render `request` as an `httpx` call printing the status and body."""
-    lines = ["import httpx", "", "url = " + py_str(request.url)]
-    args = ["url"]
-    if request.query:
-        lines.append("params = " + pairs_literal(request.query))
-        args.append("params=params")
+    lines, args = call_arguments(request, raw_keyword="content", cookies_argument=False, encode_non_ascii=False)
+    lines = ["import httpx", "", *lines]
     body = body_of(request)
-    headers = header_dict(request, implicit_json=isinstance(body, JsonBody) and body.value is not None)
-    if headers:
-        lines.append("headers = " + dict_literal(headers))
-        args.append("headers=headers")
-    if request.cookies:
-        lines.append("cookies = " + pairs_literal(request.cookies, single=True))
-    if isinstance(body, JsonBody):
-        if body.value is None:  # json=None means "no body"; a JSON null body is the text 'null'
-            lines.append('payload = "null"')
-            args.append("content=payload")
-        else:
-            lines.append("payload = " + py_literal(body.value))
-            args.append("json=payload")
-    elif isinstance(body, FormBody):
-        lines.append("payload = " + pairs_literal(body.fields))
-        args.append("data=payload")
-    elif isinstance(body, MultipartBody):
-        lines.append("files = " + file_tuples(body))
-        args.append("files=files")
-    elif body is not None:
-        lines.append("payload = " + py_str(raw_text(body)))
-        args.append("content=payload")
     method = request.method
     # per-request cookies are deprecated in httpx: cookies belong to a client
     owner = "client" if request.cookies else "httpx"
