@@ -16,7 +16,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["CatalogOption", "JsonOption", "emit_json", "make_console", "print_error", "short"]
+__all__ = ["CatalogOption", "JsonOption", "emit_json", "make_console", "parse_arg_pairs", "print_error", "short"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON to stdout (nothing else).")]
 CatalogOption = Annotated[
@@ -64,3 +64,14 @@ def short(text: str, limit: int = 80) -> str:
     """First line of `text`, cut to `limit` characters with an ellipsis."""
     line = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def parse_arg_pairs(pairs: list[str]) -> dict[str, str]:
+    """`--arg NAME=VALUE` options as a dict (values stay strings: the builder coerces them per the spec)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--arg")
+        out[name.strip()] = value
+    return out

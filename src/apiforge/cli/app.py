@@ -29,6 +29,8 @@ COMMANDS: tuple[str, ...] = (
     "search",
     "snippet",
     "check",
+    "call",
+    "auth",
     "ingest",
     "apis",
     "ops",

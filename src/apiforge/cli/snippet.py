@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console
+from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, parse_arg_pairs
 from apiforge.cli._state import open_catalog
 from apiforge.http.build import build_request
 from apiforge.snippets import get_target, targets
@@ -30,16 +30,6 @@ Examples:
   apiforge snippet xkcd.com "GET /{comicId}/info.0.json" --lang curl --arg comicId=614
   apiforge snippet bookshop createBook --lang all --json
 """
-
-
-def _parse_args(pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise typer.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--arg")
-        out[name.strip()] = value
-    return out
 
 
 def snippet(
@@ -77,7 +67,7 @@ def snippet(
     if synthesize not in ("required", "all", "none"):
         raise typer.BadParameter("use required, all or none", param_hint="--synthesize")
     chosen_server: str | int | None = int(server) if server is not None and server.isdigit() else server
-    built = build_request(api_model, op, _parse_args(arg or []), server=chosen_server, synthesize=synthesize)  # type: ignore[arg-type]
+    built = build_request(api_model, op, parse_arg_pairs(arg or []), server=chosen_server, synthesize=synthesize)  # type: ignore[arg-type]
     code = {name: get_target(name).render(built.request) for name in names}
     if json_output:
         emit_json(
