@@ -1,4 +1,4 @@
-"""Execute calls for real: credentials, secrets masked by value, sending with retries and response checks.
+"""Execute calls for real: credentials, secrets masked by value, sending with retries, pagination, checks.
 
 Usage::
 
@@ -11,11 +11,13 @@ Usage::
 from apiforge.execute._retry import backoff_delay, is_retryable_request, parse_retry_after
 from apiforge.execute.credentials import Credential, CredentialStore, credentials_path, env_var_name
 from apiforge.execute.errors import CallError, CredentialError, InsecureCredentialsFile, MissingCredential
+from apiforge.execute.paginate import STYLES, PageResult, detect_style, paginate
 from apiforge.execute.secrets import MASK, Masker
 from apiforge.execute.send import Attempt, CallResult, send
 
 __all__ = [
     "MASK",
+    "STYLES",
     "Attempt",
     "CallError",
     "CallResult",
@@ -25,10 +27,13 @@ __all__ = [
     "InsecureCredentialsFile",
     "Masker",
     "MissingCredential",
+    "PageResult",
     "backoff_delay",
     "credentials_path",
+    "detect_style",
     "env_var_name",
     "is_retryable_request",
+    "paginate",
     "parse_retry_after",
     "send",
 ]
