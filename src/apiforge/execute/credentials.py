@@ -14,18 +14,25 @@ Sources, first match wins:
        username = "ada"
        password = "s3cret"
 
+       ["some-api".oauth2]                 # any other string keys are scheme-specific fields
+       client_id = "app"
+       client_secret = "s3cret"
+
+   An environment value that starts with `{` is read as a JSON object of such string fields.
+
 The file is created with mode 0600 and refused (`InsecureCredentialsFile`) when group or others may access it:
 a secret readable by other users is already leaked, so we make the user fix it rather than use it silently.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from apiforge.execute.errors import CredentialError, InsecureCredentialsFile
@@ -42,6 +49,8 @@ __all__ = [
 
 CONFIG_DIR_ENV = "APIFORGE_CONFIG_DIR"
 ENV_PREFIX = "APIFORGE_CRED_"
+NOT_SECRET = frozenset({"client_id", "consumer_key", "access_key_id", "region", "service", "token_url", "scope"})
+"""Field names that identify rather than authenticate: shown in hints; every other field value is masked."""
 
 
 def env_var_name(api_id: str, scheme: str) -> str:
@@ -73,6 +82,14 @@ class Credential:
     password: str | None = None
     source: str = ""
     """Where it came from: the environment variable's name or the file's path."""
+    fields: dict[str, str] = field(default_factory=dict, hash=False)
+    """Scheme-specific named fields beyond value/username/password (OAuth client id and secret, AWS keys, ...)."""
+
+    def get(self, name: str) -> str | None:
+        """A named field: `value`, `username`, `password`, or one of `fields`."""
+        if name in ("value", "username", "password"):
+            return getattr(self, name)
+        return self.fields.get(name)
 
     @property
     def is_user_password(self) -> bool:
@@ -94,17 +111,24 @@ class Credential:
             masker.add_basic(*pair)
         if self.value is not None:
             masker.add(self.value)
+        for name, text in self.fields.items():
+            if name not in NOT_SECRET:
+                masker.add(text)
 
     def hint(self) -> str:
         """A display hint that never reveals the secret: the username, or `••••` + the last 2 of a long value."""
         if self.username is not None:
             return f"{self.username}:{MASK}"
+        if self.fields and self.value is None:
+            return ", ".join(f"{k}={v if k in NOT_SECRET else MASK}" for k, v in sorted(self.fields.items()))
         value = self.value or ""
         return MASK + value[-2:] if len(value) >= 16 else MASK
 
     @property
     def kind(self) -> str:
-        return "username/password" if self.username is not None else "value"
+        if self.username is not None:
+            return "username/password"
+        return "value" if self.value is not None or not self.fields else "fields"
 
 
 class CredentialStore:
@@ -127,7 +151,7 @@ class CredentialStore:
         """The credential for `scheme` of `api_id`: the environment variable wins over the file."""
         name = env_var_name(api_id, scheme)
         if name in self.environ:
-            return Credential(value=self.environ[name], source=name)
+            return _from_env(name, self.environ[name])
         return self._read().get((api_id, scheme))
 
     def stored(self) -> dict[tuple[str, str], Credential]:
@@ -165,11 +189,13 @@ class CredentialStore:
         where = f"{self.path}: [{api_id}.{scheme}]"
         if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
             raise CredentialError(f"{where} must hold string keys `value`, or `username` and `password`")
-        if "value" in entry:
-            return Credential(value=entry["value"], source=str(self.path))
-        if "username" in entry:
-            return Credential(username=entry["username"], password=entry.get("password", ""), source=str(self.path))
-        raise CredentialError(f"{where} has neither `value` nor `username`")
+        entry = dict(entry)
+        value, username, password = entry.pop("value", None), entry.pop("username", None), entry.pop("password", None)
+        if value is None and username is None and not entry:
+            raise CredentialError(f"{where} is empty: give `value`, `username` and `password`, or named fields")
+        if username is not None and password is None:
+            password = ""
+        return Credential(value=value, username=username, password=password, source=str(self.path), fields=entry)
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -224,5 +250,21 @@ def _toml_lines(entries: Mapping[tuple[str, str], Credential]) -> Iterator[str]:
         if cred.username is not None:
             yield f"username = {_toml_string(cred.username)}\n"
             yield f"password = {_toml_string(cred.password or '')}\n"
-        else:
+        elif cred.value is not None or not cred.fields:
             yield f"value = {_toml_string(cred.value or '')}\n"
+        for name, text in sorted(cred.fields.items()):
+            yield f"{_toml_string(name)} = {_toml_string(text)}\n"
+
+
+def _from_env(name: str, text: str) -> Credential:
+    """An environment credential: a plain value, or a JSON object of string fields when it starts with `{`."""
+    if not text.lstrip().startswith("{"):
+        return Credential(value=text, source=name)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CredentialError(f"${name} starts with '{{' but is not a JSON object: {exc.msg}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CredentialError(f"${name} must be a JSON object of string fields")
+    value, username, password = data.pop("value", None), data.pop("username", None), data.pop("password", None)
+    return Credential(value=value, username=username, password=password, source=name, fields=data)
