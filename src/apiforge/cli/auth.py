@@ -1,13 +1,16 @@
-"""`apiforge auth set/list/remove`: manage stored credentials; values are never printed, only masked hints."""
+"""`apiforge auth set/list/remove/login`: manage stored credentials (never printed, only masked hints), log in."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from apiforge.cli._output import JsonOption, emit_json
+from apiforge.cli._output import CatalogOption, JsonOption, emit_json
+
+if TYPE_CHECKING:
+    from apiforge.execute import Credential
 
 __all__ = ["auth_app", "register"]
 
@@ -24,8 +27,16 @@ Examples:
   apiforge auth set httpbin bearerAuth                     # prompts for the token, hidden
   printf %s "$TOKEN" | apiforge auth set httpbin bearerAuth --value -
   apiforge auth set httpbin basicAuth --username ada --password -
+  apiforge auth set my-api oauth --field client_id=app --field client_secret=-   # OAuth 2.0 client
+  apiforge auth set my-api oauth --field client_id=app --field token_url=https://id.example/token
+  apiforge auth login my-api oauth                         # authorization code + PKCE in your browser
+  apiforge auth set aws-s3 hmac --field access_key_id=AKIA... --field secret_access_key=- --field region=eu-west-1
+  apiforge auth set my-api oauth1 -f consumer_key=K -f consumer_secret=- -f token=T -f token_secret=S
   apiforge auth list --json
   apiforge auth remove httpbin bearerAuth
+
+OAuth 2.0 tokens (from `auth login`, client credentials or refreshes) are cached in tokens.json beside
+credentials.toml (mode 0600); `auth remove` forgets them too. See docs/auth.md for every scheme's fields.
 """
 
 auth_app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
@@ -42,6 +53,25 @@ def _secret(given: str | None, prompt: str) -> str:
     raise typer.BadParameter(f"no {prompt.lower()} given: pass it, or '-' to read it from stdin", param_hint=prompt)
 
 
+def _fields(pairs: list[str]) -> dict[str, str]:
+    """`--field NAME=VALUE` options; one VALUE may be '-' (read from stdin), an empty VALUE prompts hidden."""
+    out: dict[str, str] = {}
+    stdin_used = False
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise typer.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--field")
+        if name in ("value", "username", "password"):
+            raise typer.BadParameter(f"use --{name} for {name!r}, not --field", param_hint="--field")
+        if value == "-":
+            if stdin_used:
+                raise typer.BadParameter("only one --field may read stdin ('-')", param_hint="--field")
+            stdin_used = True
+        out[name] = _secret(value or None, name) if value in ("-", "") else value
+    return out
+
+
 @auth_app.command("set")
 def set_credential(
     api: Annotated[str, typer.Argument(help="API id.")],
@@ -49,6 +79,16 @@ def set_credential(
     value: Annotated[str | None, typer.Option(help="API key or token; '-' reads stdin.")] = None,
     username: Annotated[str | None, typer.Option(help="Username (basic/digest).")] = None,
     password: Annotated[str | None, typer.Option(help="Password (basic/digest); '-' reads stdin.")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            "-f",
+            help="NAME=VALUE of a scheme-specific field (OAuth client_id/client_secret, AWS access_key_id/"
+            "secret_access_key/region, OAuth 1 consumer_key/consumer_secret/token/token_secret); "
+            "repeatable; VALUE '-' reads stdin, an empty VALUE prompts.",
+        ),
+    ] = None,
 ) -> None:
     """Store a credential (replacing any previous one)."""
     from apiforge.execute import Credential, CredentialStore
@@ -57,10 +97,15 @@ def set_credential(
         raise typer.BadParameter("give --value, or --username and --password, not both", param_hint="--value")
     if username is None and password is not None:
         raise typer.BadParameter("--password needs --username", param_hint="--password")
+    fields = _fields(field or [])
+    if fields and "-" in (value, password):
+        raise typer.BadParameter("only one value may read stdin ('-')", param_hint="--field")
     if username is not None:
-        cred = Credential(username=username, password=_secret(password, "Password"))
+        cred = Credential(username=username, password=_secret(password, "Password"), fields=fields)
+    elif fields and value is None:
+        cred = Credential(fields=fields)
     else:
-        cred = Credential(value=_secret(value, "Value"))
+        cred = Credential(value=_secret(value, "Value"), fields=fields)
     store = CredentialStore()
     store.set(api, scheme, cred)
     typer.echo(f"stored {cred.kind} for {api} {scheme} in {store.path}", err=True)
@@ -104,15 +149,100 @@ def remove_credential(
 ) -> None:
     """Delete a stored credential."""
     from apiforge.execute import CredentialStore, env_var_name
+    from apiforge.execute.oauth2 import token_cache_for
 
     store = CredentialStore()
-    if not store.remove(api, scheme):
+    forgotten = token_cache_for(store).drop_prefix(f"{api} {scheme} ")
+    if not store.remove(api, scheme) and not forgotten:
         note = ""
         if env_var_name(api, scheme) in store.env_names():
             note = f" (it comes from the environment variable {env_var_name(api, scheme)}; unset that instead)"
         typer.echo(f"no stored credential for {api} {scheme} in {store.path}{note}", err=True)
         raise typer.Exit(2)
     typer.echo(f"removed {api} {scheme}", err=True)
+
+
+@auth_app.command("login")
+def login_command(
+    ctx: typer.Context,
+    api: Annotated[str, typer.Argument(help="API id (or unique prefix).")],
+    scheme: Annotated[str, typer.Argument(help="OAuth 2.0 / OpenID Connect security scheme name.")],
+    browser: Annotated[bool, typer.Option(help="Open the login page in the browser ($BROWSER is honoured).")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the login to finish.", min=1)] = 300.0,
+    json_output: JsonOption = False,
+    catalog_path: CatalogOption = None,
+) -> None:
+    """Log in with OAuth 2.0 authorization code + PKCE: a browser login, a redirect to 127.0.0.1, a cached token.
+
+    Needs the client stored first (`apiforge auth set API SCHEME --field client_id=ID`, plus client_secret for a
+    confidential client). The authorize and token URLs come from the spec's flows or its openIdConnectUrl, or the
+    credential's authorization_url / token_url / openid_url fields; redirect_uri fixes the loopback port when the
+    provider only accepts a registered one. Later `apiforge call`s use the cached token and refresh it.
+
+    Examples:
+      apiforge auth set my-api oauth --field client_id=apiforge-cli
+      apiforge auth login my-api oauth
+      apiforge auth login my-api oauth --no-browser     # prints the URL to open yourself
+
+    """
+    import os
+    import webbrowser
+
+    from apiforge.cli._state import open_catalog
+    from apiforge.execute import CredentialStore, Masker
+    from apiforge.execute.oauth2 import AUTHORIZATION_CODE, login, resolve_settings, token_cache_for
+
+    with open_catalog(ctx, catalog_path) as catalog:
+        api_model = catalog.get_api(catalog.find_api(api).id)
+    found = api_model.security_schemes.get(scheme)
+    if found is None or found.type not in ("oauth2", "openIdConnect"):
+        names = [n for n, s in api_model.security_schemes.items() if s.type in ("oauth2", "openIdConnect")]
+        offer = f"its OAuth schemes: {', '.join(names)}" if names else "it declares no OAuth 2.0 scheme"
+        typer.echo(f"'{scheme}' is not an OAuth 2.0 scheme of '{api_model.id}' ({offer})", err=True)
+        raise typer.Exit(2)
+    store = CredentialStore()
+    cred = store.get(api_model.id, scheme)
+    if cred is None:
+        typer.echo(
+            f"no client stored for {api_model.id} {scheme}: run "
+            f"`apiforge auth set {api_model.id} {scheme} --field client_id=ID` first",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = resolve_settings(api_model.id, found, cred)
+    if settings.flow != AUTHORIZATION_CODE:
+        settings = resolve_settings(api_model.id, found, _with_flow(cred, AUTHORIZATION_CODE))
+    masker = Masker()
+    cred.add_to(masker)
+
+    def open_page(url: str) -> None:
+        typer.echo(f"open this URL to log in (waiting up to {timeout:.0f} s):\n  {url}", err=True)
+        if browser:
+            command = os.environ.get("BROWSER")
+            webbrowser.get(command if command and "%s" in command else None).open(url)
+
+    cache = token_cache_for(store)
+    token = login(settings, cache, masker, open_browser=open_page, timeout=timeout)
+    expires = token.get("expires_in")
+    summary = {
+        "api": api_model.id,
+        "scheme": scheme,
+        "token_cache": str(cache.path),
+        "expires_in": expires,
+        "has_refresh_token": bool(token.get("refresh_token")),
+    }
+    if json_output:
+        emit_json(summary)
+        return
+    life = f"expires in {expires:.0f} s" if isinstance(expires, float) else "no expiry given"
+    refresh = "with a refresh token" if summary["has_refresh_token"] else "no refresh token"
+    typer.echo(f"logged in to {api_model.id} {scheme}: token {life}, {refresh}; cached in {cache.path}", err=True)
+
+
+def _with_flow(cred: Credential, flow: str) -> Credential:
+    from dataclasses import replace
+
+    return replace(cred, fields={**cred.fields, "flow": flow})
 
 
 def register(app: typer.Typer) -> None:

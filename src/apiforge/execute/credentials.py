@@ -49,7 +49,25 @@ __all__ = [
 
 CONFIG_DIR_ENV = "APIFORGE_CONFIG_DIR"
 ENV_PREFIX = "APIFORGE_CRED_"
-NOT_SECRET = frozenset({"client_id", "consumer_key", "access_key_id", "region", "service", "token_url", "scope"})
+NOT_SECRET = frozenset(
+    {
+        "client_id",
+        "consumer_key",
+        "access_key_id",
+        "region",
+        "service",
+        "token_url",
+        "scope",
+        "authorization_url",
+        "openid_url",
+        "redirect_uri",
+        "flow",
+        "auth_method",
+        "audience",
+        "signature_method",
+        "realm",
+    }
+)
 """Field names that identify rather than authenticate: shown in hints; every other field value is masked."""
 
 
