@@ -1,20 +1,28 @@
-"""`apiforge ask`: a request in plain words → the right operation, its arguments, a checked request, and code."""
+"""`apiforge ask`: a request in plain words → the right operation, its arguments, a checked request, and code.
+
+With `--run` the answered call is then sent for real through the same path as `apiforge call`
+(`apiforge.cli.call.execute_built`), once nothing but credentials is left to fill.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from apiforge.ask.pipeline import Answer, ask
 from apiforge.ask.shots import load_examples
-from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, short
+from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, parse_arg_pairs, short
 from apiforge.cli._state import open_catalog
 from apiforge.cli.search import _update_with_progress
 from apiforge.llm import get_backend
 
-__all__ = ["ask_command", "print_answer", "register"]
+if TYPE_CHECKING:
+    from apiforge.catalog import Catalog
+    from apiforge.cli.call import RunOptions
+
+__all__ = ["ask_command", "missing_values", "print_answer", "register"]
 
 HELP = """\
 Answer a request with the right API call: retrieve candidate operations, choose one, fill its
@@ -32,6 +40,15 @@ Examples:
   apiforge ask "refund charge ch_123" --api stripe.com --lang python --lang curl
   apiforge ask "what's the weather in Paris for 3 days" --api assistant-tools
   apiforge ask "create a droplet" --model qwen2.5 --base-url http://127.0.0.1:11434/v1 --json
+  apiforge ask "return a UUID4" --api httpbin --run
+  apiforge ask "return status code 418" --api httpbin --run --server http://127.0.0.1:8080 --json
+  apiforge ask "list the records of blog/notes" --api kinto --run --all --max-pages 20
+
+--run sends the answered call for real, with the options of `apiforge call` (--arg NAME=VALUE to give or
+override a value, --all/--max-pages/--paginate, --server, --timeout, --retries, --verbose, --out, --no-auth).
+It runs only when every value is known except credentials (those come from `apiforge auth set` or the
+environment); otherwise it lists what to give with --arg and exits 2. With --json the output is
+{"answer": ..., "call": ...}.
 """
 
 
@@ -58,9 +75,28 @@ def ask_command(
         Path | None,
         typer.Option(help="JSONL of solved requests (request, api, operation, arguments) to draw examples from."),
     ] = None,
+    run: Annotated[bool, typer.Option("--run", help="Send the answered call (see below).")] = False,
+    arg: Annotated[list[str] | None, typer.Option("--arg", help="With --run: NAME=VALUE to give or override.")] = None,
+    all_pages: Annotated[bool, typer.Option("--all", help="With --run: follow every next page.")] = False,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", min=1, help="With --run: page cap (implies --all).")
+    ] = None,
+    paginate_style: Annotated[
+        str | None, typer.Option("--paginate", metavar="STYLE", help="With --run: force a pagination style.")
+    ] = None,
+    server: Annotated[str | None, typer.Option(help="With --run: server URL or index instead of the first.")] = None,
+    timeout: Annotated[float, typer.Option(help="With --run: seconds per attempt.", min=0.001)] = 30.0,
+    retries: Annotated[int, typer.Option(help="With --run: retries after the first attempt.", min=0)] = 2,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="With --run: the masked trace on stderr.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", dir_okay=False, help="With --run: body to FILE.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="With --run: send even if the check finds errors.")] = False,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="With --run: send no credentials.")] = False,
     json_output: JsonOption = False,
     catalog_path: CatalogOption = None,
 ) -> None:
+    run_flags = [arg, all_pages, max_pages, paginate_style, server, verbose, out, force, no_auth]
+    if not run and any(run_flags):
+        raise typer.BadParameter("the call options (--arg, --all, --server, ...) need --run", param_hint="--run")
     backend = get_backend(model, base_url=base_url)
     with open_catalog(ctx, catalog_path) as catalog:
         api_id = catalog.find_api(api).id if api else None
@@ -80,12 +116,81 @@ def ask_command(
             strategy=strategy,
             examples=shots,
         )
+        if run:
+            from apiforge.cli.call import RunOptions, split_uploads
+
+            arguments, uploads = split_uploads(parse_arg_pairs(arg or []))
+            options = RunOptions(
+                verbose=verbose,
+                out=out,
+                timeout=timeout,
+                retries=retries,
+                force=force,
+                all_pages=all_pages or paginate_style is not None or max_pages is not None,
+                max_pages=max_pages or 100,
+                paginate_style=paginate_style,
+                json_output=json_output,
+                uploads=uploads,
+                server=server,
+                no_auth=no_auth,
+            )
+            _run_answer(answer, catalog, arguments, options)
     if json_output:
         emit_json(answer.to_dict())
     else:
         print_answer(answer)
     if answer.status == "no-match" or (answer.check is not None and not answer.check.is_valid):
         raise typer.Exit(1)
+
+
+def missing_values(answer: Answer, given: dict[str, str]) -> list[str]:
+    """Arguments the answer could only leave as `{{placeholders}}` and `given` (--arg) does not supply.
+
+    Credentials are never among them: they are not arguments but the auth plan's placeholders, filled at send
+    time from `apiforge auth set` or the environment.
+    """
+    return [a.name for a in answer.arguments if a.provenance == "placeholder" and a.name not in given]
+
+
+def _run_answer(answer: Answer, catalog: Catalog, given: dict[str, str], options: RunOptions) -> None:
+    """Print the answer, then send its call like `apiforge call` would; always ends with `typer.Exit`."""
+    from apiforge.cli.call import build_with_uploads, execute_built, without_auth
+
+    data: dict[str, Any] = {"answer": answer.to_dict()}
+    if answer.status == "no-match" or answer.kind != "openapi" or not answer.operation_id:
+        why = "no operation matched" if answer.status == "no-match" else "the answer is not an HTTP operation"
+        _not_run(answer, data, options, f"not run: {why}", code=1)
+    missing = missing_values(answer, given)
+    if missing:
+        flags = " ".join(f"--arg {name}=VALUE" for name in missing)
+        data["missing"] = missing
+        _not_run(answer, data, options, f"not run: the request leaves {', '.join(missing)} to give; add {flags}")
+    api_model, op = catalog.get_operation(answer.api_id, answer.operation_id)
+    if options.no_auth:
+        op = without_auth(op)
+    arguments: dict[str, Any] = {**answer.arguments_dict, **given}
+    chosen: str | int | None = (
+        int(options.server) if options.server is not None and options.server.isdigit() else options.server
+    )
+    built = build_with_uploads(api_model, op, arguments, options.uploads, server=chosen)  # trims the uploads
+    if not options.json_output:
+        print_answer(answer)
+    result, code = execute_built(api_model, op, built, options)
+    if options.json_output:
+        data["call"] = result
+        emit_json(data)
+    raise typer.Exit(code)
+
+
+def _not_run(answer: Answer, data: dict[str, Any], options: RunOptions, message: str, code: int = 2) -> None:
+    data["call"] = None
+    data["not_run"] = message
+    if options.json_output:
+        emit_json(data)
+    else:
+        print_answer(answer)
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
 
 
 def print_answer(answer: Answer) -> None:
