@@ -162,6 +162,7 @@ class CredentialStore:
     def __init__(self, path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.path = Path(path) if path is not None else credentials_path(self.environ)
+        self._parsed: tuple[tuple[int, int, int], dict[tuple[str, str], Credential]] | None = None
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -180,17 +181,17 @@ class CredentialStore:
         """Names of the `APIFORGE_CRED_*` variables set (their API and scheme cannot be told apart reliably)."""
         return sorted(k for k in self.environ if k.startswith(ENV_PREFIX))
 
-    def _check_mode(self) -> None:
-        if os.name == "nt":  # POSIX modes do not describe Windows ACLs
-            return
-        mode = stat.S_IMODE(self.path.stat().st_mode)
-        if mode & 0o077:
-            raise InsecureCredentialsFile(str(self.path), mode)
-
     def _read(self) -> dict[tuple[str, str], Credential]:
-        if not self.path.exists():
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
             return {}
-        self._check_mode()
+        if os.name != "nt" and stat.S_IMODE(info.st_mode) & 0o077:  # POSIX modes do not describe Windows ACLs
+            raise InsecureCredentialsFile(str(self.path), stat.S_IMODE(info.st_mode))
+        # Parsed once per version of the file: every call reads credentials, and TOML parsing dominated its cost.
+        version = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if self._parsed is not None and self._parsed[0] == version:
+            return dict(self._parsed[1])
         try:
             data = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -201,7 +202,8 @@ class CredentialStore:
                 raise CredentialError(f"{self.path}: [{api_id}] must be a table of security schemes")
             for scheme, entry in schemes.items():
                 out[(api_id, scheme)] = self._entry(api_id, scheme, entry)
-        return out
+        self._parsed = (version, out)
+        return dict(out)
 
     def _entry(self, api_id: str, scheme: str, entry: object) -> Credential:
         where = f"{self.path}: [{api_id}.{scheme}]"
