@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import orjson
 
 from apiforge.llm._base import Message, ModelError, Usage, fit_messages
@@ -47,6 +48,10 @@ def local_unavailable_reason() -> str | None:
     return None
 
 
+_SCORE_CTX = 512
+"""Token window of the scoring instance (`LocalBackend.prompt_logprobs`)."""
+
+
 def _default_threads() -> int:
     """Half the cores (llama.cpp's own default): on a shared machine, more threads than free cores spin and make
     every token several times slower. `APIFORGE_LOCAL_THREADS` overrides."""
@@ -56,14 +61,15 @@ def _default_threads() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
-_LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+_LOADED: dict[tuple[str, int, int, bool], tuple[Any, threading.Lock]] = {}
 _LOADING = threading.Lock()
 
 
-def _load(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+def _load(path: str, n_ctx: int, n_threads: int, logits_all: bool = False) -> tuple[Any, threading.Lock]:
     """The model, loaded once per process (per file and settings), with the lock that serialises its use: a
-    `Llama` object holds one KV cache and is not safe to call from two threads at once."""
-    key = (path, n_ctx, n_threads)
+    `Llama` object holds one KV cache and is not safe to call from two threads at once. `logits_all` keeps the
+    logits of every prompt position (n_ctx × vocabulary floats), which prompt log-probs need."""
+    key = (path, n_ctx, n_threads, logits_all)
     with _LOADING:
         if key not in _LOADED:
             from llama_cpp import Llama
@@ -75,6 +81,7 @@ def _load(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
                     n_threads=n_threads,
                     n_threads_batch=n_threads,
                     seed=0,
+                    logits_all=logits_all,
                     verbose=False,
                 )
             except (ValueError, RuntimeError, OSError) as exc:
@@ -126,6 +133,32 @@ class LocalBackend:
 
     def count_tokens(self, text: str) -> int:
         return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def prompt_logprobs(self, context: str, continuation: str, *, purpose: str = "") -> list[float]:
+        """Log-probability of each token of `continuation` given `context` (plain text, no chat template).
+
+        Uses a second instance of the model loaded with `logits_all` and a small window (`_SCORE_CTX` tokens:
+        the logits of every position take n_ctx × 49k floats); the context is cut from the left to fit."""
+        llama, lock = _load(self._path, _SCORE_CTX, self._n_threads, logits_all=True)
+        head = llama.tokenize(context.encode("utf-8"), add_bos=True, special=False)
+        tail = llama.tokenize(continuation.encode("utf-8"), add_bos=False, special=False)[: _SCORE_CTX // 2]
+        if not tail:
+            return []
+        head = head[-(_SCORE_CTX - len(tail)) :] if len(head) + len(tail) > _SCORE_CTX else head
+        tokens = head + tail
+        started = time.perf_counter()
+        with lock:
+            llama.reset()
+            try:
+                llama.eval(tokens)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"scoring failed: {exc}", backend=self.name) from exc
+            logits = llama.scores[len(head) - 1 : len(tokens) - 1, :].astype("float64")
+        peak = logits.max(axis=1, keepdims=True)
+        norm = peak[:, 0] + np.log(np.exp(logits - peak).sum(axis=1))
+        picked = logits[np.arange(len(tail)), tail]
+        self.usage.add(len(tokens), 0, time.perf_counter() - started, purpose)
+        return [float(v) for v in picked - norm]
 
     def complete_json(
         self, messages: Sequence[Message], schema: dict[str, Any], *, max_tokens: int = 256, purpose: str = ""

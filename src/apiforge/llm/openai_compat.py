@@ -138,8 +138,44 @@ class OpenAICompatibleBackend:
             )
             return text
 
-    def _post(self, payload: dict[str, Any]) -> httpx.Response:
-        url = f"{self.base_url}/chat/completions"
+    def prompt_logprobs(self, context: str, continuation: str, *, purpose: str = "") -> list[float]:
+        """Log-probability of each token of `continuation` given `context`, from `/completions` with `echo` and
+        `logprobs` (vLLM, llama-cpp-python's server started with `--logits_all true`; OpenAI's chat models cannot).
+        Raises `ModelError` naming the reason when the server cannot give prompt log-probs."""
+        payload = {
+            "model": self.model,
+            "prompt": context + continuation,
+            "max_tokens": 1,
+            "temperature": 0,
+            "echo": True,
+            "logprobs": 1,
+        }
+        started = time.perf_counter()
+        response = self._post(payload, "completions")
+        if response.status_code >= 400:
+            raise ModelError(
+                f"no prompt log-probs (HTTP {response.status_code} from /completions with echo+logprobs): "
+                f"{response.text[:200]}",
+                backend=self.name,
+            )
+        try:
+            data = response.json()
+            logprobs = data["choices"][0]["logprobs"]
+            offsets: list[int] = logprobs["text_offset"]
+            values: list[float | None] = logprobs["token_logprobs"]
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise ModelError(f"no prompt log-probs in the /completions answer ({exc!r})", backend=self.name) from exc
+        usage = data.get("usage") or {}
+        self.usage.add(int(usage.get("prompt_tokens", 0)), 0, time.perf_counter() - started, purpose)
+        end = len(context) + len(continuation)
+        # Echoed prompt tokens start at offset 0; the one generated token (max_tokens=1) starts at `end`.
+        picked = [v for o, v in zip(offsets, values, strict=False) if len(context) <= o < end and v is not None]
+        if not picked:
+            raise ModelError("the server echoed no log-probs for the prompt tokens", backend=self.name)
+        return [float(v) for v in picked]
+
+    def _post(self, payload: dict[str, Any], endpoint: str = "chat/completions") -> httpx.Response:
+        url = f"{self.base_url}/{endpoint}"
         attempts = self._retries + 1
         for attempt in range(attempts):
             try:
