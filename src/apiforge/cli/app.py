@@ -30,12 +30,16 @@ COMMANDS: tuple[str, ...] = (
     "snippet",
     "check",
     "call",
+    "plan",
+    "run",
     "auth",
     "ingest",
     "apis",
     "ops",
     "show",
     "remove",
+    "eval",
+    "dataset",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
