@@ -109,7 +109,12 @@ def build(
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server for --model.")] = None,
     k: Annotated[int, typer.Option("-k", min=2, help="Instruction candidates per endpoint.")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Seed for templates, splits and shots.")] = 0,
-    judge: Annotated[str, typer.Option("--judge", help="model, model-shots or rules.")] = "model",
+    judge: Annotated[
+        str,
+        typer.Option(
+            "--judge", help="auto (rules for none/local, model for a served model), model, model-shots or rules."
+        ),
+    ] = "auto",
     max_tokens: Annotated[int, typer.Option("--max-tokens", min=8, help="Per instruction rewrite.")] = 80,
     workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Concurrent records per stage.")] = 1,
     rate: Annotated[float, typer.Option("--rate", min=0, help="Model calls per second at most (0: no limit).")] = 0.0,

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from apiforge.spec.model import Api
 
 __all__ = ["JUDGES", "BuildResult", "PipelineConfig", "StageContext", "build_dataset"]
 
-JUDGES = ("model", "model-shots", "rules")
+JUDGES = ("auto", "model", "model-shots", "rules")
 
 _VERSION = {"api_db": 1, "check_call": 2, "instructions": 1, "judge": 1, "select": 3}
 """Bump a stage's number when its code changes its output: stored results of the old version are not reused."""
@@ -61,8 +61,10 @@ class PipelineConfig:
     rate: float = 0.0
     """Model calls per second, across workers (0: unlimited)."""
     engine: str = "local"
-    judge: str = "model"
-    """`model`: rules, then the model's verdict on what the rules pass; `model-shots`: the same with few-shot
+    judge: str = "auto"
+    """`auto`: `rules` for `none` and the embedded model (SmolLM2 judges most human-approved candidates bad: see
+    benchmarks/judge_agreement.py), `model` for a served model. `model`: rules, then the model's verdict on what
+    the rules pass; `model-shots`: the same with few-shot
     examples; `rules`: the rules alone (no judge calls, e.g. when the model is too weak to judge)."""
     level3_apis: float = 0.2
     level2_endpoints: float = 0.1
@@ -228,6 +230,8 @@ def build_dataset(
         raise ApiforgeError("no APIs to build a dataset from")
     if config.judge not in JUDGES:
         raise ApiforgeError(f"unknown judge {config.judge!r}; known: {', '.join(JUDGES)}")
+    if config.judge == "auto":
+        config = replace(config, judge="rules" if config.model in ("none", "local") else "model")
     folder = Path(folder)
     store = Checkpoint(checkpoint or folder / "checkpoint.db")
     by_id = {api.id: api for api in apis}
