@@ -20,7 +20,7 @@ from apiforge.check._diagnostics import CheckResult, Diagnostic
 from apiforge.check._match import PathIndex, PathMatch, ServerPattern, server_patterns, split_url
 from apiforge.check._operation import PreparedOperation
 from apiforge.check._schema import SchemaSet
-from apiforge.http._models import HttpRequest
+from apiforge.http import HttpRequest
 from apiforge.spec.model import Api, Operation
 
 __all__ = ["Checker", "PreparedApi", "check_request", "prepare"]

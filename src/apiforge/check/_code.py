@@ -13,7 +13,7 @@ from typing import Any
 from apiforge.check._checker import Checker
 from apiforge.check._diagnostics import CheckResult, Diagnostic
 from apiforge.errors import ApiforgeError, ParseError
-from apiforge.http._models import HttpRequest
+from apiforge.http import HttpRequest
 from apiforge.spec.model import Api
 
 __all__ = ["check_code", "request_from_text"]

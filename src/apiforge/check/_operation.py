@@ -16,7 +16,7 @@ from apiforge.check._schema import SchemaIssue, SchemaSet, SchemaValidator
 from apiforge.check._security import RequestView, SecurityCheck
 from apiforge.check._values import parse_bracket_key, schema_types, shape_form, split_style
 from apiforge.errors import did_you_mean
-from apiforge.http._models import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody
 from apiforge.spec.model import Api, MediaType, Operation, Parameter
 
 __all__ = ["STANDARD_HEADERS", "PreparedOperation", "issue_code", "media_type_of", "pick_media_type"]

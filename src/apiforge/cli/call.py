@@ -19,7 +19,7 @@ from apiforge.check import check_request
 from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, parse_arg_pairs
 from apiforge.cli._state import open_catalog
 from apiforge.errors import BuildError
-from apiforge.http._models import MultipartBody
+from apiforge.http import MultipartBody
 from apiforge.http.build import BuiltRequest, build_request
 
 if TYPE_CHECKING:

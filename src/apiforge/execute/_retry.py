@@ -6,7 +6,7 @@ import email.utils
 import random
 import time
 
-from apiforge.http._models import HttpRequest
+from apiforge.http import HttpRequest
 
 __all__ = ["IDEMPOTENT_METHODS", "RETRY_STATUSES", "backoff_delay", "is_retryable_request", "parse_retry_after"]
 

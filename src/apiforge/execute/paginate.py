@@ -36,7 +36,7 @@ import orjson
 from apiforge.execute.credentials import CredentialStore
 from apiforge.execute.errors import CallError
 from apiforge.execute.send import CallResult, new_client, send
-from apiforge.http._models import HttpRequest
+from apiforge.http import HttpRequest
 from apiforge.spec.model import Api, Operation
 
 __all__ = [

@@ -38,7 +38,7 @@ from apiforge.execute._retry import RETRY_STATUSES, backoff_delay, is_retryable_
 from apiforge.execute.credentials import CredentialStore
 from apiforge.execute.errors import CallError
 from apiforge.execute.secrets import Masker, masking_logs
-from apiforge.http._models import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, encode_query
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, encode_query
 from apiforge.spec.model import Api, Operation
 
 __all__ = ["PRECONDITION_HEADERS", "Attempt", "CallResult", "new_client", "send"]

@@ -15,8 +15,16 @@ from typing import Any
 
 import orjson
 
-from apiforge.http import Body, FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, placeholder_to_code
-from apiforge.http._models import encode_query
+from apiforge.http import (
+    Body,
+    FormBody,
+    HttpRequest,
+    JsonBody,
+    MultipartBody,
+    RawBody,
+    encode_query,
+    placeholder_to_code,
+)
 
 __all__ = [
     "body_of",

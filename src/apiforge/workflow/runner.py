@@ -51,7 +51,7 @@ class ApiSource:
             return self.apis[api_id]
         source = (sources or {}).get(api_id)
         if source:
-            from apiforge.spec._load import load_spec
+            from apiforge.spec import load_spec
 
             location = source
             if self.base is not None and "://" not in source and not Path(source).is_absolute():
