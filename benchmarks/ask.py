@@ -16,7 +16,9 @@ requests of tests/data/ask/dev.jsonl: search latency p50/p95 over the whole cata
 API (`api=`), `ask` latency with the `none` backend (and with `--model`, on a smaller sample), how often the
 gold operation is in the top 10, and the peak resident memory of this process.
 Targets (issue 5): search p50 < 30 ms and `ask` (none) p50 < 150 ms on 100k+ operations.
-`--dump FILE` writes every search result list as JSON, to check that an optimisation changed no ranking.
+`--dump FILE` writes every search result list as JSON, to check that an optimisation changed no ranking;
+`--compare` times search as it was before whole-catalog BM25 scores were kept in memory per word (one FTS5 OR
+query), interleaved with today's so both share the machine's load, and counts identical result lists.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ import orjson
 
 from apiforge.ask.pipeline import ask
 from apiforge.catalog import Catalog, IngestResult
-from apiforge.catalog.search import SearchIndex
+from apiforge.catalog._embed import get_encoder
+from apiforge.catalog.search import _BM25_WEIGHTS, SearchIndex
 from apiforge.llm import get_backend
 from apiforge.spec import find_spec_files
 
@@ -134,6 +137,52 @@ def timed(items: Sequence[dict[str, Any]], call: Callable[[dict[str, Any]], Any]
     return times, outputs
 
 
+class BaselineIndex(SearchIndex):
+    """Search as it was before per-word BM25 scores were kept in memory, to compare in the same run
+    (`--compare`): one FTS5 OR query of the request's words, whose bm25() scores every matching row."""
+
+    def _bm25_summed(self, words: list[str], pool: int) -> dict[tuple[str, str], float]:
+        match = " OR ".join(f'"{w}"' for w in words)
+        sql = (
+            f"SELECT api_id, op_id, bm25(search_fts, {_BM25_WEIGHTS}) FROM search_fts WHERE search_fts MATCH ? "
+            "ORDER BY 3 LIMIT ?"
+        )
+        return {(a, o): -score for a, o, score in self._conn.execute(sql, (match, pool))}
+
+
+#: CPU seconds (this process, all threads) of each call timed by `interleaved`, by the call's position: on a busy
+#: machine wall-clock time includes waiting for a core, CPU time does not.
+CPU_TIMES: dict[int, list[float]] = {}
+
+
+def interleaved(
+    items: Sequence[dict[str, Any]], calls: Sequence[Callable[[dict[str, Any]], Any]]
+) -> list[tuple[list[float], list[Any]]]:
+    """`timed` for several calls, alternating per item so that they share whatever else the machine is doing."""
+    results: list[tuple[list[float], list[Any]]] = [([], []) for _ in calls]
+    CPU_TIMES.clear()
+    for item in items:
+        for position, (call, (times, outputs)) in enumerate(zip(calls, results, strict=True)):
+            start, cpu = time.perf_counter(), time.process_time()
+            outputs.append(call(item))
+            times.append(time.perf_counter() - start)
+            CPU_TIMES.setdefault(position, []).append(time.process_time() - cpu)
+    return results
+
+
+def cpu_p50() -> str:
+    """Median CPU milliseconds of each call of the last `interleaved` run."""
+    return " / ".join(f"{1000 * statistics.median(t):.1f}" for _, t in sorted(CPU_TIMES.items()))
+
+
+def same_top(results: Sequence[Any], others: Sequence[Any], k: int) -> int:
+    """How many result lists have the same top `k` operations, in the same order."""
+    return sum(
+        [(h.api_id, h.operation_id) for h in a[:k]] == [(h.api_id, h.operation_id) for h in b[:k]]
+        for a, b in zip(results, others, strict=True)
+    )
+
+
 def top_k_rate(queries: Sequence[dict[str, Any]], results: Sequence[Any], k: int) -> float:
     hits = sum(
         any((h.api_id, h.operation_id) == (q["api"], q["operation"]) for h in result[:k])
@@ -150,7 +199,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="how many dev-set requests (default 200)")
     parser.add_argument("--model", default="none", help="also time `ask` with this backend (e.g. local)")
     parser.add_argument("--model-queries", type=int, default=20, help="requests for --model (default 20)")
+    parser.add_argument(
+        "--model-steps",
+        default="choose",
+        help="steps the --model takes, comma-separated: choose, fill (default choose; by default `ask` gives the "
+        "embedded model none, see apiforge.ask.pipeline.default_model_steps)",
+    )
     parser.add_argument("--dump", type=Path, help="write every search result list here (JSON)")
+    parser.add_argument(
+        "--compare", action="store_true", help="also time search as it was before (one FTS5 OR query), interleaved"
+    )
     parser.add_argument(
         "--scan", type=int, metavar="N", help="only time the vector scan over N random unit vectors (no catalog)"
     )
@@ -188,10 +246,56 @@ def measure(catalog: Catalog, args: argparse.Namespace) -> None:
     print(f"first search   {1000 * (time.perf_counter() - start):.0f} ms (loads the encoder and the vectors)")
     print(f"memory         {rss_mb():.0f} MB resident with the index loaded")
 
-    times, whole = timed(queries, lambda q: index.search(q["request"], k=10))
-    print(f"search         {percentiles(times)}  whole catalog")
-    times, scoped = timed(queries, lambda q: index.search(q["request"], api=q["api"], k=10))
-    print(f"search api=    {percentiles(times)}  scoped to the request's API")
+    if args.compare:
+        baseline = BaselineIndex(catalog)
+        baseline.search(queries[0]["request"], k=10)
+        (times, whole), (before, old) = interleaved(
+            queries, [lambda q: index.search(q["request"], k=10), lambda q: baseline.search(q["request"], k=10)]
+        )
+        print(f"search         {percentiles(times)}  whole catalog (first pass: a word's scores load on first use)")
+        print(f"  before       {percentiles(before)}  one FTS5 OR query, interleaved")
+        print(f"  cpu p50      {cpu_p50()} ms (now / before)")
+        print(f"  same top 10  {same_top(whole, old, 10)}/{len(queries)}, same top 1 {same_top(whole, old, 1)}")
+        (times, scoped), (before, old) = interleaved(
+            queries,
+            [
+                lambda q: index.search(q["request"], api=q["api"], k=10),
+                lambda q: baseline.search(q["request"], api=q["api"], k=10),
+            ],
+        )
+        print(f"search api=    {percentiles(times)}  scoped to the request's API")
+        print(f"  before       {percentiles(before)}  interleaved")
+        print(f"  cpu p50      {cpu_p50()} ms (now / before)")
+        print(f"  same top 10  {same_top(scoped, old, 10)}/{len(queries)}, same top 1 {same_top(scoped, old, 1)}")
+        (times, _), (before, _) = interleaved(
+            queries, [lambda q: index.search(q["request"], k=10), lambda q: baseline.search(q["request"], k=10)]
+        )
+        print(f"search again   {percentiles(times)}  whole catalog, every word seen before")
+        print(f"  before       {percentiles(before)}  one FTS5 OR query, interleaved")
+        print(f"  cpu p50      {cpu_p50()} ms (now / before)")
+        del baseline
+    else:
+        times, whole = timed(queries, lambda q: index.search(q["request"], k=10))
+        print(f"search         {percentiles(times)}  whole catalog (first pass: a word's scores load on first use)")
+        times, scoped = timed(queries, lambda q: index.search(q["request"], api=q["api"], k=10))
+        print(f"search api=    {percentiles(times)}  scoped to the request's API")
+        times, _ = timed(queries, lambda q: index.search(q["request"], k=10))
+        print(f"search again   {percentiles(times)}  whole catalog, every word seen before")
+    encoder = get_encoder()
+    if encoder is not None:
+        (encode, _), (dense, _), (keywords, _) = interleaved(
+            queries,
+            [
+                lambda q: encoder.encode([q["request"]]),
+                lambda q: index._dense(q["request"], [], 100),
+                lambda q: index._bm25(q["request"], [], 100),
+            ],
+        )
+        print(
+            f"  parts        p50 encode {1000 * statistics.median(encode):.1f} ms, encode + vector scan "
+            f"{1000 * statistics.median(dense):.1f} ms, keywords {1000 * statistics.median(keywords):.1f} ms "
+            f"(cpu {cpu_p50()} ms)"
+        )
     print(
         f"accuracy       gold operation in top 1 / top 10: whole catalog {top_k_rate(queries, whole, 1):.1f} % / "
         f"{top_k_rate(queries, whole, 10):.1f} %, scoped {top_k_rate(queries, scoped, 1):.1f} % / "
@@ -206,8 +310,12 @@ def measure(catalog: Catalog, args: argparse.Namespace) -> None:
     if args.model != "none":
         backend = get_backend(args.model)
         sample = queries[:: max(1, len(queries) // args.model_queries)][: args.model_queries]
-        times, _ = timed(sample, lambda q: ask(q["request"], catalog, api=q["api"], index=index, backend=backend))
-        print(f"ask {args.model:<10} {percentiles(times)}  scoped to the request's API")
+        steps = tuple(step for step in args.model_steps.split(",") if step)
+        times, _ = timed(
+            sample,
+            lambda q: ask(q["request"], catalog, api=q["api"], index=index, backend=backend, use_model_for=steps),
+        )
+        print(f"ask {args.model:<10} {percentiles(times)}  scoped to the request's API, the model takes: {steps}")
     print(f"memory         peak resident {peak_rss_mb():.0f} MB")
     if args.dump:
         dump = {

@@ -5,6 +5,7 @@ table that the README quotes. Usage:
 
     python benchmarks/ask_accuracy.py                       # backend none
     python benchmarks/ask_accuracy.py --model none --model local --markdown out.md
+    python benchmarks/ask_accuracy.py --model local --model-steps choose   # the embedded model chooses
     python benchmarks/ask_accuracy.py --limit 50 --show-failures
 """
 
@@ -68,7 +69,14 @@ def build_catalog(path: Path, apis: set[str]) -> Catalog:
     return catalog
 
 
-def run(items: list[dict[str, Any]], catalog: Catalog, model: str, show: bool, scoped: bool) -> dict[str, Any]:
+def run(
+    items: list[dict[str, Any]],
+    catalog: Catalog,
+    model: str,
+    show: bool,
+    scoped: bool,
+    steps: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
     backend = get_backend(model)
     index = SearchIndex(catalog)
     index.update()
@@ -77,7 +85,9 @@ def run(items: list[dict[str, Any]], catalog: Catalog, model: str, show: bool, s
     for item in items:
         started = time.perf_counter()
         scope = item["api"] if scoped else None
-        answer = ask(item["request"], catalog, api=scope, backend=backend, index=index, langs=(), k=5)
+        answer = ask(
+            item["request"], catalog, api=scope, backend=backend, index=index, langs=(), k=5, use_model_for=steps
+        )
         latencies.append(time.perf_counter() - started)
         ranked = [(answer.api_id, answer.operation_id)] + [(h.api_id, h.operation_id) for h in answer.alternatives]
         gold = (item["api"], item["operation"])
@@ -95,7 +105,7 @@ def run(items: list[dict[str, Any]], catalog: Catalog, model: str, show: bool, s
     everything = [x for r in per_api.values() for x in r]
     latencies.sort()
     return {
-        "model": model,
+        "model": model if steps is None or backend is None else f"{model} ({'+'.join(steps) or 'no step'})",
         "setting": "--api given" if scoped else "whole catalog",
         "n": len(everything),
         "overall": _rates(everything),
@@ -135,6 +145,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", action="append", help="none, local, or a model name (repeatable)")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument(
+        "--model-steps",
+        help="steps a model takes, comma-separated: choose, fill (default: apiforge.ask.pipeline.default_model_steps)",
+    )
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--json", type=Path)
@@ -157,7 +171,8 @@ def main() -> None:
         results = []
         settings = {"both": [True, False], "scoped": [True], "open": [False]}[args.setting]
         for model, scoped in [(m, s) for m in args.model or ["none"] for s in settings]:
-            result = run(items, catalog, model, args.show_failures, scoped)
+            steps = None if args.model_steps is None else tuple(x for x in args.model_steps.split(",") if x)
+            result = run(items, catalog, model, args.show_failures, scoped, steps)
             results.append(result)
             o = result["overall"]
             print(

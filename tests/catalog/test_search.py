@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from apiforge.catalog import Catalog
 from apiforge.catalog._embed import encoder_unavailable_reason
-from apiforge.catalog.search import SearchIndex
+from apiforge.catalog.search import _BM25_WEIGHTS, SearchIndex
 from apiforge.cli import app
 
 pytestmark = pytest.mark.slow  # embeds ~120 operations
@@ -119,10 +119,38 @@ def test_api_scoping_restricts_results(catalog: Catalog) -> None:
     assert index.search(query, api="no-such-api", k=5) == []
 
 
+def fts5_or_query(catalog: Catalog, words: list[str], pool: int) -> dict[tuple[str, str], float]:
+    """Keyword scores straight from SQLite: one FTS5 OR query ranked by bm25() (what search did before)."""
+    match = " OR ".join(f'"{w}"' for w in words)
+    rows = catalog._conn.execute(
+        f"SELECT api_id, op_id, bm25(search_fts, {_BM25_WEIGHTS}) FROM search_fts WHERE search_fts MATCH ? "
+        "ORDER BY 3, rowid LIMIT ?",
+        (match, pool),
+    )
+    return {(a, o): -score for a, o, score in rows}
+
+
+@pytest.mark.parametrize("pool", [3, 100])
+def test_whole_catalog_keyword_scores_are_fts5_bm25(catalog: Catalog, pool: int) -> None:
+    """Whole-catalog BM25 adds up per-word scores kept in memory: the same operations, order and scores as one
+    FTS5 OR query, also when the pool cuts through ties (pool=3) and for a word repeated across queries."""
+    index = SearchIndex(catalog, dense=False)
+    queries = ["list issues of a repository", "refund charge", "issues comments", "create a customer", "comic"]
+    for query in queries:
+        words = [w for w in query.split() if w not in ("of", "a")]
+        expected = fts5_or_query(catalog, words, pool)
+        got = index._bm25(query, [], pool)
+        assert expected, query
+        assert list(got) == list(expected), query
+        assert list(got.values()) == pytest.approx(list(expected.values()), rel=1e-9)
+    assert index._bm25("zzzqqq", [], pool) == {}
+
+
 def test_reingesting_a_changed_spec_reindexes_it(catalog: Catalog, shared_dir: Path, tmp_path: Path) -> None:
     index = SearchIndex(catalog)  # one index object across the change: its caches must notice the new ingest
     before = index.search("comic by number", api="xkcd.com", k=5)
     assert ("xkcd.com", "get_comicId_info_0_json") in keys(before)
+    assert ("xkcd.com", "get_comicId_info_0_json") in keys(index.search("fetch comic strip by number", k=50))
 
     assert catalog.ingest(xkcd_spec(shared_dir, tmp_path, new_id="fetchComicStrip")).status == "updated"
     after = index.search("fetch comic strip by number", api="xkcd.com", k=5)
@@ -131,6 +159,23 @@ def test_reingesting_a_changed_spec_reindexes_it(catalog: Catalog, shared_dir: P
     assert ("xkcd.com", "fetchComicStrip") in keys(everything)
     assert ("xkcd.com", "get_comicId_info_0_json") not in keys(everything)
     assert index.stale_apis() == []
+
+
+@needs_embeddings
+def test_an_api_reindexed_by_another_process_is_searched_anew(
+    catalog: Catalog, db: Path, shared_dir: Path, tmp_path: Path
+) -> None:
+    index = SearchIndex(catalog)  # a long-running process (a server) with its caches loaded
+    assert ("xkcd.com", "get_comicId_info_0_json") in keys(index.search("fetch comic strip by number", k=50))
+    with Catalog(db) as other:  # another process ingests a new version and searches: it re-indexes the API
+        assert other.ingest(xkcd_spec(shared_dir, tmp_path, new_id="fetchComicStrip")).status == "updated"
+        assert ("xkcd.com", "fetchComicStrip") in keys(SearchIndex(other).search("fetch comic strip", k=50))
+    assert index.stale_apis() == []  # nothing left for this process to index, yet its caches are outdated
+    for api in (None, "xkcd.com"):
+        hits = {(h.api_id, h.operation_id): h for h in index.search("fetch comic strip by number", api=api, k=50)}
+        assert ("xkcd.com", "get_comicId_info_0_json") not in hits
+        new = hits[("xkcd.com", "fetchComicStrip")]
+        assert new.dense_rank == 1 and new.bm25_rank == 1  # its own vector and words, not the old operation's
 
 
 def test_removing_an_api_removes_it_from_results(catalog: Catalog, db: Path) -> None:

@@ -41,10 +41,25 @@ def _assert_sound(answer: Answer, catalog: Catalog, backend: ModelBackend) -> No
 
 def test_ask_with_the_local_model(gitea_catalog: Catalog, local_backend: LocalBackend) -> None:
     backend = LocalBackend(n_ctx=local_backend.n_ctx)  # same loaded model, its own usage counts
-    answer = ask(REQUEST, gitea_catalog, api="gitea.io", backend=backend, langs=("curl",))
+    # Asked for explicitly: by default the embedded model takes no step (it measured worse than none at both).
+    answer = ask(REQUEST, gitea_catalog, api="gitea.io", backend=backend, langs=("curl",), use_model_for=("choose",))
     _assert_sound(answer, gitea_catalog, backend)
     assert [name for name in answer.code] == ["shell_curl"]
     assert "/repos/go-gitea/gitea/" in answer.code["shell_curl"]  # the owner/repo the request names
+
+
+def test_the_local_model_takes_no_step_by_default(gitea_catalog: Catalog, local_backend: LocalBackend) -> None:
+    backend = LocalBackend(n_ctx=local_backend.n_ctx)
+    with_model = ask(REQUEST, gitea_catalog, api="gitea.io", backend=backend, langs=())
+    without = ask(REQUEST, gitea_catalog, api="gitea.io", backend=None, langs=())
+    assert backend.usage.calls == 0
+    assert with_model.notes == (
+        *without.notes,
+        f"{backend.name} took no step: it measured worse than no model at "
+        "choosing and at filling (apiforge.ask.pipeline.default_model_steps)",
+    )
+    same = {**with_model.to_dict(), "notes": without.notes}
+    assert same == {**without.to_dict(), "notes": without.notes}  # the same answer, "ambiguous" status included
 
 
 @pytest.mark.server
