@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,35 +26,12 @@ sys.path.insert(0, str(ROOT))
 from apiforge.ask.pipeline import ask  # noqa: E402
 from apiforge.catalog import Catalog  # noqa: E402
 from apiforge.catalog.search import SearchIndex  # noqa: E402
+from apiforge.evaluate.arguments import normalise_value  # noqa: E402
 from apiforge.llm import get_backend  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "ask" / "dev.jsonl"
 FUNCTIONS = ROOT / "tests" / "data" / "ask" / "functions.json"
 SHARED = ROOT.parent / "shared" / "specs" / "directory"
-
-
-def normalise(value: Any) -> Any:
-    """Compare values as users mean them: 5 == "5" == 5.0, case-insensitive strings, equal ISO date-times,
-    lists in order."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return float(text)
-        except ValueError:
-            pass
-        try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-        except ValueError:
-            return text.lower()
-    if isinstance(value, list):
-        return [normalise(v) for v in value]
-    if isinstance(value, dict):
-        return {k: normalise(v) for k, v in value.items()}
-    return value
 
 
 def build_catalog(path: Path, apis: set[str]) -> Catalog:
@@ -93,7 +69,7 @@ def run(
         gold = (item["api"], item["operation"])
         top1 = ranked[0] == gold
         top5 = gold in ranked[:5]
-        args_ok = top1 and normalise(answer.arguments_dict) == normalise(item.get("arguments", {}))
+        args_ok = top1 and normalise_value(answer.arguments_dict) == normalise_value(item.get("arguments", {}))
         per_api[item["api"]].append((top1, top5, args_ok))
         if show and not args_ok:
             print(
