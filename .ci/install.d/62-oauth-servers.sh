@@ -4,14 +4,9 @@
 # runs on Node 20), and the Python `oidc-provider-mock` (an OpenID provider; paired with Kinto's openid plugin).
 # OAuth1 needs no server install: the test builds one on `oauthlib`; SigV4 uses `moto_server` (moto[server]).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DEST="$ROOT/.ci/node/oauth2-mock-server"
-VERSION="8.1.0"
-if ! grep -q "\"version\": \"$VERSION\"" "$DEST/node_modules/oauth2-mock-server/package.json" 2>/dev/null; then
-  mkdir -p "$DEST"
-  (cd "$DEST" && { [ -f package.json ] || echo '{"name": "apiforge-ci-oauth2-mock-server", "private": true}' > package.json; } \
-    && npm install --no-audit --no-fund --loglevel=error "oauth2-mock-server@$VERSION" >/dev/null)
-fi
+# shellcheck source=../lib/npm.bash
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/npm.bash"
+npm_install_pinned oauth2-mock-server oauth2-mock-server "8.1.0"
 python -c "import oidc_provider_mock" 2>/dev/null || python -m pip install --quiet "oidc-provider-mock>=0.3"
 python -c "import authlib, oauthlib" 2>/dev/null || python -m pip install --quiet "authlib>=1.3" "oauthlib>=3.2"
 python -c "import moto.server" 2>/dev/null || python -m pip install --quiet "moto[server]>=5"

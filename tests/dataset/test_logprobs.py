@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +10,8 @@ from apiforge.dataset.select import select_candidates
 from apiforge.llm import ModelError
 from apiforge.llm.local import LocalBackend, local_model_path, local_unavailable_reason
 from apiforge.llm.openai_compat import OpenAICompatibleBackend
-from tests.fixtures.servers import RunningServer, stop_server, unused_port, wait_for_port
+from tests.fixtures.llama import start_llama_server
+from tests.fixtures.servers import stop_server
 
 METADATA = "Get quotes for all symbols"
 
@@ -40,19 +38,11 @@ def test_local_log_probs_prefer_the_instruction_that_matches_the_endpoint(local:
 @pytest.fixture(scope="module")
 def plain_llama_server() -> Iterator[str]:
     """A real llama.cpp server started with `--logits_all False` (its default is True): no prompt log-probs."""
-    pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] deps are not installed")
     if local_unavailable_reason():
         pytest.skip(local_unavailable_reason() or "")
-    port = unused_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(local_model_path()), "--host", "127.0.0.1"]
-    argv += ["--port", str(port), "--n_ctx", "512", "--n_threads", "1", "--logits_all", "False", "--verbose", "False"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
-    try:
-        wait_for_port(port, proc, timeout=180)
-    except Exception:
-        proc.kill()
-        raise
-    server = RunningServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc)
+    model = local_model_path()
+    assert model is not None
+    server = start_llama_server(model, n_ctx=512, extra=("--logits_all", "False"))
     try:
         yield f"{server.url}/v1"
     finally:

@@ -17,10 +17,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from apiforge.catalog import Catalog
 from apiforge.execute import CredentialStore, send
 from apiforge.http.build import build_request
 from apiforge.spec._load import load_spec
+from tests.fixtures.ingest import ingest_spec
 
 pytestmark = pytest.mark.server
 SPEC = Path(__file__).resolve().parents[1] / "data/execute/httpbin-more.yaml"
@@ -30,10 +30,7 @@ SECRET = "Hb-more-secret-token-5150"
 
 @pytest.fixture
 def ingested() -> str:
-    with Catalog() as catalog:
-        result = catalog.ingest(str(SPEC))
-    assert result.api_id == API, result.error
-    return API
+    return ingest_spec(SPEC, API)
 
 
 def _call(app: typer.Typer, *args: str):

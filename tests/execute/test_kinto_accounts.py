@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import base64
 import importlib
-import importlib.util
 import json
 import logging
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,44 +21,18 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from tests.fixtures.servers import start_server, stop_server, unused_port
+from tests.fixtures.kinto import accounts_auth, start_kinto
+from tests.fixtures.servers import stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("kinto-accounts")]
 API = "kinto"
 PASSWORD = "Kq7-account-password-9931"
 
-KINTO_INI = """\
-[app:main]
-use = egg:kinto
-kinto.storage_backend = kinto.core.storage.memory
-kinto.storage_url =
-kinto.cache_backend = kinto.core.cache.memory
-kinto.cache_url =
-kinto.permission_backend = kinto.core.permission.memory
-kinto.permission_url =
-kinto.userid_hmac_secret = apiforge-tests-accounts
-kinto.includes = kinto.plugins.accounts
-multiauth.policies = account basicauth
-multiauth.policy.account.use = kinto.plugins.accounts.AccountsPolicy
-kinto.account_create_principals = system.Everyone
-kinto.bucket_create_principals = system.Authenticated
-
-[server:main]
-use = egg:waitress#main
-host = 127.0.0.1
-port = {port}
-"""
-
 
 @pytest.fixture(scope="module")
 def kinto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if importlib.util.find_spec("kinto") is None:
-        pytest.skip("kinto is not installed (run .ci/install.d/60-pagination-servers.sh)")
-    port = unused_port()
-    ini = tmp_path_factory.mktemp("kinto-accounts") / "kinto.ini"
-    ini.write_text(KINTO_INI.format(port=port))
-    kinto_bin = shutil.which("kinto", path=str(Path(sys.executable).parent)) or "kinto"
-    server = start_server([kinto_bin, "start", "--ini", str(ini)], port)
+    auth = accounts_auth("account basicauth")
+    server = start_kinto(tmp_path_factory.mktemp("kinto-accounts"), secret="apiforge-tests-accounts", auth=auth)
     try:
         yield f"{server.url}/v1"
     finally:

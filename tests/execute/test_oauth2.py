@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import stat
 import sys
 import time
@@ -30,13 +29,12 @@ from apiforge.execute.oauth2 import LoginRequired, TokenCache, login, resolve_se
 from apiforge.http.build import build_request
 from apiforge.spec._load import load_spec
 from apiforge.spec.model import Api
+from tests.fixtures.kinto import start_kinto
+from tests.fixtures.oauth2_mock import start_oauth2_mock
 from tests.fixtures.servers import start_server, stop_server, unused_port
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("oauth2")]
 
-ROOT = Path(__file__).resolve().parents[2]
-MOCK_MODULE = ROOT / ".ci/node/oauth2-mock-server/node_modules/oauth2-mock-server/dist/index.js"
-MOCK_SCRIPT = ROOT / "tests/data/execute/oauth2_mock_server.mjs"
 CLIENT_ID = "apiforge-app"
 CLIENT_SECRET = "Cs-0auth2-client-secret-913"
 API_ID = "oauth2-mock"
@@ -78,12 +76,7 @@ def _send(api: Api, op_id: str, store: CredentialStore) -> CallResult:
 
 @pytest.fixture(scope="module")
 def oauth2_server() -> Iterator[str]:
-    node = shutil.which("node")
-    if node is None or not MOCK_MODULE.exists():
-        pytest.skip("oauth2-mock-server is not installed (run .ci/install.d/62-oauth-servers.sh)")
-    port = unused_port()
-    argv = [node, str(MOCK_SCRIPT), str(MOCK_MODULE), str(port), CLIENT_ID, CLIENT_SECRET, "300"]
-    server = start_server(argv, port)
+    server = start_oauth2_mock(CLIENT_ID, CLIENT_SECRET, 300)
     try:
         yield server.url
     finally:
@@ -245,30 +238,14 @@ def test_cli_auth_set_fields_login_and_call(
 
 # -- oidc-provider-mock + Kinto's openid plugin -------------------------------------------------------------------
 
-KINTO_OPENID_INI = """\
-[app:main]
-use = egg:kinto
-kinto.storage_backend = kinto.core.storage.memory
-kinto.storage_url =
-kinto.cache_backend = kinto.core.cache.memory
-kinto.cache_url =
-kinto.permission_backend = kinto.core.permission.memory
-kinto.permission_url =
-kinto.userid_hmac_secret = apiforge-openid-tests
+KINTO_OPENID_AUTH = """\
 kinto.includes = kinto.plugins.openid
 multiauth.policies = openid
 multiauth.policy.openid.use = kinto.plugins.openid.OpenIDConnectPolicy
 multiauth.policy.openid.issuer = {issuer}
 multiauth.policy.openid.client_id = kinto-app
 multiauth.policy.openid.client_secret = unused
-multiauth.policy.openid.verification_ttl_seconds = 1
-kinto.bucket_create_principals = system.Authenticated
-
-[server:main]
-use = egg:waitress#main
-host = 127.0.0.1
-port = {port}
-"""
+multiauth.policy.openid.verification_ttl_seconds = 1"""
 TOKEN_LIFETIME = 3
 KINTO_ID = "kinto-openid"
 
@@ -283,11 +260,8 @@ def oidc_kinto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         [sys.executable, "-m", "oidc_provider_mock", "-p", str(oidc_port), "-e", str(TOKEN_LIFETIME)], oidc_port
     )
     try:
-        port = unused_port()
-        ini = tmp_path_factory.mktemp("kinto-openid") / "kinto.ini"
-        ini.write_text(KINTO_OPENID_INI.format(issuer=oidc.url, port=port))
-        kinto_bin = shutil.which("kinto", path=str(Path(sys.executable).parent)) or "kinto"
-        kinto = start_server([kinto_bin, "start", "--ini", str(ini)], port)
+        auth = KINTO_OPENID_AUTH.format(issuer=oidc.url)
+        kinto = start_kinto(tmp_path_factory.mktemp("kinto-openid"), secret="apiforge-openid-tests", auth=auth)
         try:
             yield oidc.url, f"{kinto.url}/v1"
         finally:

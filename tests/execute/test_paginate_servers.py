@@ -5,15 +5,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from apiforge.execute import Credential, CredentialStore
@@ -21,11 +17,11 @@ from apiforge.execute.paginate import PageResult, paginate
 from apiforge.http.build import build_request
 from apiforge.spec._load import load_spec
 from apiforge.spec.model import Api
-from tests.fixtures.servers import start_server, stop_server, unused_port
+from tests.fixtures.json_server import start_json_server
+from tests.fixtures.kinto import seed_kinto, start_kinto
+from tests.fixtures.servers import stop_server
 
 pytestmark = pytest.mark.server
-REPO = Path(__file__).resolve().parents[2]
-JSON_SERVER = REPO / ".ci/node/json-server/node_modules/.bin/json-server"
 RECORDS = 237
 KINTO_RECORDS = 55
 SECRET = "Wv3-kinto-secret-0042"
@@ -64,12 +60,8 @@ def _no_store(tmp_path: Path) -> CredentialStore:
 
 @pytest.fixture(scope="module")
 def json_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not JSON_SERVER.exists():
-        pytest.skip(f"json-server is not installed at {JSON_SERVER} (run .ci/install.d/60-pagination-servers.sh)")
-    db = tmp_path_factory.mktemp("json-server") / "db.json"  # json-server rewrites its file: always a fresh copy
-    db.write_text(json.dumps({"posts": [{"id": i, "title": f"post {i}"} for i in range(1, RECORDS + 1)]}))
-    port = unused_port()
-    server = start_server([str(JSON_SERVER), "--host", "127.0.0.1", "--port", str(port), "--quiet", str(db)], port)
+    posts = [{"id": i, "title": f"post {i}"} for i in range(1, RECORDS + 1)]
+    server = start_json_server(tmp_path_factory.mktemp("json-server"), {"posts": posts})
     try:
         yield server.url
     finally:
@@ -106,47 +98,14 @@ def test_json_server_page_cap(posts_api: Api, tmp_path: Path) -> None:
 
 # -- Kinto (memory backend, accounts plugin) ---------------------------------------------------------------------
 
-KINTO_INI = """\
-[app:main]
-use = egg:kinto
-kinto.storage_backend = kinto.core.storage.memory
-kinto.storage_url =
-kinto.cache_backend = kinto.core.cache.memory
-kinto.cache_url =
-kinto.permission_backend = kinto.core.permission.memory
-kinto.permission_url =
-kinto.userid_hmac_secret = apiforge-tests
-kinto.includes = kinto.plugins.accounts
-multiauth.policies = account
-multiauth.policy.account.use = kinto.plugins.accounts.AccountsPolicy
-kinto.account_create_principals = system.Everyone
-kinto.bucket_create_principals = system.Authenticated
-
-[server:main]
-use = egg:waitress#main
-host = 127.0.0.1
-port = {port}
-"""
-
 
 @pytest.fixture(scope="module")
 def kinto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if importlib.util.find_spec("kinto") is None:
-        print("kinto tests skipped: kinto is not installed (pip install kinto)")
-        pytest.skip("kinto is not installed (run .ci/install.d/60-pagination-servers.sh)")
-    port = unused_port()
-    ini = tmp_path_factory.mktemp("kinto") / "kinto.ini"
-    ini.write_text(KINTO_INI.format(port=port))
-    kinto_bin = shutil.which("kinto", path=str(Path(sys.executable).parent)) or "kinto"
-    server = start_server([kinto_bin, "start", "--ini", str(ini)], port)
+    server = start_kinto(tmp_path_factory.mktemp("kinto"), secret="apiforge-tests")
     url = f"{server.url}/v1"
     try:
-        with httpx.Client(base_url=url, auth=("ada", SECRET), timeout=10) as client:
-            client.put("/accounts/ada", json={"data": {"password": SECRET}}, auth=None).raise_for_status()
-            client.put("/buckets/blog").raise_for_status()
-            client.put("/buckets/blog/collections/notes").raise_for_status()
-            for n in range(KINTO_RECORDS):
-                client.post("/buckets/blog/collections/notes/records", json={"data": {"n": n}}).raise_for_status()
+        notes = ({"n": n} for n in range(KINTO_RECORDS))
+        seed_kinto(url, user="ada", password=SECRET, bucket="blog", collection="notes", records=notes)
         yield url
     finally:
         stop_server(server)

@@ -17,7 +17,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from apiforge.catalog import Catalog
+from tests.fixtures.ingest import ingest_spec
 from tests.fixtures.wiremock import WireMock, wiremock_fixture, wiremock_server_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("wiremock")]
@@ -29,10 +29,7 @@ ENV = {"APIFORGE_CRED_WIREMOCK_LOCAL_APIKEY": KEY}
 
 @pytest.fixture
 def ingested() -> str:
-    with Catalog() as catalog:
-        result = catalog.ingest(str(SPEC))
-    assert result.api_id == API, result.error
-    return API
+    return ingest_spec(SPEC, API)
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from apiforge.llm.local import LocalBackend, local_model_path, local_unavailable_reason
-from tests.fixtures.servers import RunningServer, stop_server, unused_port, wait_for_port
+from tests.fixtures.llama import start_llama_server
+from tests.fixtures.servers import stop_server
 
 
 def _require_local() -> Path:
@@ -40,18 +38,7 @@ def local_backend(gguf_path: Path) -> LocalBackend:
 @pytest.fixture(scope="session")
 def llama_server_url(gguf_path: Path) -> Iterator[str]:
     """`http://127.0.0.1:PORT/v1` of a real `python -m llama_cpp.server` serving the GGUF file."""
-    pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python[server] deps are not installed")
-    port = unused_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1"]
-    argv += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--seed", "0", "--verbose", "False"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
-    try:
-        # Importing fastapi + pydantic and loading the model takes seconds, more on a busy 2-core machine.
-        wait_for_port(port, proc, timeout=180)
-    except Exception:
-        proc.kill()
-        raise
-    server = RunningServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc)
+    server = start_llama_server(gguf_path, n_ctx=2048, extra=("--seed", "0"))
     try:
         yield f"{server.url}/v1"
     finally:

@@ -5,21 +5,17 @@ Both are installed by `.ci/install.d/60-pagination-servers.sh`; tests skip with 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.fixtures.servers import start_server, stop_server, unused_port
+from tests.fixtures.json_server import start_json_server
+from tests.fixtures.kinto import seed_kinto, start_kinto
+from tests.fixtures.servers import stop_server
 
-REPO = Path(__file__).resolve().parents[2]
-JSON_SERVER = REPO / ".ci/node/json-server/node_modules/.bin/json-server"
 KINTO_SECRET = "Wf7-kinto-secret-9931"
 USERS = [
     {"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"},
@@ -128,57 +124,20 @@ def write_spec(directory: Path, name: str, document: dict[str, Any]) -> Path:
 
 @pytest.fixture(scope="module")
 def json_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not JSON_SERVER.exists():
-        pytest.skip(f"json-server is not installed at {JSON_SERVER} (run .ci/install.d/60-pagination-servers.sh)")
-    db = tmp_path_factory.mktemp("shop") / "db.json"  # json-server rewrites its file: always a fresh copy
     posts = [{"id": i, "userId": 1 + i % 3, "title": f"post {i}", "reviewed": False} for i in range(1, POSTS + 1)]
-    db.write_text(json.dumps({"users": USERS, "posts": posts}))
-    port = unused_port()
-    server = start_server([str(JSON_SERVER), "--host", "127.0.0.1", "--port", str(port), "--quiet", str(db)], port)
+    server = start_json_server(tmp_path_factory.mktemp("shop"), {"users": USERS, "posts": posts})
     try:
         yield server.url
     finally:
         stop_server(server)
 
 
-KINTO_INI = """\
-[app:main]
-use = egg:kinto
-kinto.storage_backend = kinto.core.storage.memory
-kinto.storage_url =
-kinto.cache_backend = kinto.core.cache.memory
-kinto.cache_url =
-kinto.permission_backend = kinto.core.permission.memory
-kinto.permission_url =
-kinto.userid_hmac_secret = apiforge-workflow-tests
-kinto.includes = kinto.plugins.accounts
-multiauth.policies = account
-multiauth.policy.account.use = kinto.plugins.accounts.AccountsPolicy
-kinto.account_create_principals = system.Everyone
-kinto.bucket_create_principals = system.Authenticated
-
-[server:main]
-use = egg:waitress#main
-host = 127.0.0.1
-port = {port}
-"""
-
-
 @pytest.fixture(scope="module")
 def kinto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if importlib.util.find_spec("kinto") is None:
-        pytest.skip("kinto is not installed (run .ci/install.d/60-pagination-servers.sh)")
-    port = unused_port()
-    ini = tmp_path_factory.mktemp("kinto") / "kinto.ini"
-    ini.write_text(KINTO_INI.format(port=port))
-    kinto_bin = shutil.which("kinto", path=str(Path(sys.executable).parent)) or "kinto"
-    server = start_server([kinto_bin, "start", "--ini", str(ini)], port)
+    server = start_kinto(tmp_path_factory.mktemp("kinto"), secret="apiforge-workflow-tests")
     url = f"{server.url}/v1"
     try:
-        with httpx.Client(base_url=url, auth=("ada", KINTO_SECRET), timeout=10) as client:
-            client.put("/accounts/ada", json={"data": {"password": KINTO_SECRET}}, auth=None).raise_for_status()
-            client.put("/buckets/shop").raise_for_status()
-            client.put("/buckets/shop/collections/people").raise_for_status()
+        seed_kinto(url, user="ada", password=KINTO_SECRET, bucket="shop", collection="people")
         yield url
     finally:
         stop_server(server)

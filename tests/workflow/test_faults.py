@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,12 @@ import pytest
 from apiforge.execute import Credential, CredentialStore
 from apiforge.spec._load import load_spec
 from apiforge.workflow import ApiSource, Step, Workflow, run_workflow
-from tests.fixtures.servers import start_server, stop_server, unused_port
+from tests.fixtures.oauth2_mock import start_oauth2_mock
+from tests.fixtures.servers import stop_server
 from tests.fixtures.wiremock import WireMock, wiremock_fixture, wiremock_server_fixture  # noqa: F401
 from tests.workflow.conftest import write_spec
 
 pytestmark = pytest.mark.server
-ROOT = Path(__file__).resolve().parents[2]
 
 JSON = {"Content-Type": "application/json"}
 ORDER = {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}
@@ -102,8 +101,6 @@ def test_wiremock_failures_are_retried_or_repaired_and_recorded(tmp_path: Path, 
 
 # -- OAuth2 token expiry mid-run ----------------------------------------------------------------------------------
 
-MOCK_MODULE = ROOT / ".ci/node/oauth2-mock-server/node_modules/oauth2-mock-server/dist/index.js"
-MOCK_SCRIPT = ROOT / "tests/data/execute/oauth2_mock_server.mjs"
 CLIENT_ID = "apiforge-workflow"
 CLIENT_SECRET = "Wf-0auth2-client-secret-4410"
 TOKEN_LIFETIME = 1
@@ -111,12 +108,7 @@ TOKEN_LIFETIME = 1
 
 @pytest.fixture(scope="module")
 def oauth2_server() -> Iterator[str]:
-    node = shutil.which("node")
-    if node is None or not MOCK_MODULE.exists():
-        pytest.skip("oauth2-mock-server is not installed (run .ci/install.d/62-oauth-servers.sh)")
-    port = unused_port()
-    argv = [node, str(MOCK_SCRIPT), str(MOCK_MODULE), str(port), CLIENT_ID, CLIENT_SECRET, str(TOKEN_LIFETIME)]
-    server = start_server(argv, port)
+    server = start_oauth2_mock(CLIENT_ID, CLIENT_SECRET, TOKEN_LIFETIME)
     try:
         yield server.url
     finally:

@@ -13,7 +13,7 @@ import typer
 
 from apiforge.ask.pipeline import Answer, ask
 from apiforge.ask.shots import load_examples
-from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, parse_arg_pairs, short
+from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, short
 from apiforge.cli._state import open_catalog
 from apiforge.cli.search import _update_with_progress
 from apiforge.llm import get_backend
@@ -117,22 +117,21 @@ def ask_command(
             examples=shots,
         )
         if run:
-            from apiforge.cli.call import RunOptions, split_uploads
+            from apiforge.cli.call import run_options
 
-            arguments, uploads = split_uploads(parse_arg_pairs(arg or []))
-            options = RunOptions(
-                verbose=verbose,
-                out=out,
+            arguments, options = run_options(
+                arg,
+                all_pages=all_pages,
+                max_pages=max_pages,
+                paginate_style=paginate_style,
+                server=server,
                 timeout=timeout,
                 retries=retries,
+                verbose=verbose,
+                out=out,
                 force=force,
-                all_pages=all_pages or paginate_style is not None or max_pages is not None,
-                max_pages=max_pages or 100,
-                paginate_style=paginate_style,
-                json_output=json_output,
-                uploads=uploads,
-                server=server,
                 no_auth=no_auth,
+                json_output=json_output,
             )
             _run_answer(answer, catalog, arguments, options)
     if json_output:
@@ -169,10 +168,7 @@ def _run_answer(answer: Answer, catalog: Catalog, given: dict[str, str], options
     if options.no_auth:
         op = without_auth(op)
     arguments: dict[str, Any] = {**answer.arguments_dict, **given}
-    chosen: str | int | None = (
-        int(options.server) if options.server is not None and options.server.isdigit() else options.server
-    )
-    built = build_with_uploads(api_model, op, arguments, options.uploads, server=chosen)  # trims the uploads
+    built = build_with_uploads(api_model, op, arguments, options.uploads, server=options.server_choice)  # trims uploads
     if not options.json_output:
         print_answer(answer)
     result, code = execute_built(api_model, op, built, options)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from apiforge.execute.paginate import PageResult
     from apiforge.spec.model import Api, Operation
 
-__all__ = ["RunOptions", "call", "execute_built", "register", "split_uploads", "without_auth"]
+__all__ = ["RunOptions", "call", "execute_built", "register", "run_options", "split_uploads", "without_auth"]
 
 _STYLES = "link, header, url, cursor, has_more, page, offset."
 
@@ -87,23 +87,21 @@ def call(
         api_model, op = catalog.get_operation(catalog.find_api(api).id, operation)
     if no_auth:
         op = without_auth(op)
-    chosen: str | int | None = int(server) if server is not None and server.isdigit() else server
-    arguments, uploads = split_uploads(parse_arg_pairs(arg or []))
-    built = build_with_uploads(api_model, op, arguments, uploads, server=chosen)
-    options = RunOptions(
+    arguments, options = run_options(
+        arg,
         verbose=verbose,
         out=out,
         timeout=timeout,
         retries=retries,
+        server=server,
         force=force,
-        all_pages=all_pages or paginate_style is not None or max_pages is not None,
-        max_pages=max_pages or 100,
+        no_auth=no_auth,
+        all_pages=all_pages,
+        max_pages=max_pages,
         paginate_style=paginate_style,
         json_output=json_output,
-        uploads=uploads,
-        server=server,
-        no_auth=no_auth,
     )
+    built = build_with_uploads(api_model, op, arguments, options.uploads, server=options.server_choice)
     data, code = execute_built(api_model, op, built, options)
     if json_output:
         emit_json(data)
@@ -129,6 +127,48 @@ class RunOptions:
     """`--server` as given: a URL the spec does not list is then the user's choice, not a check error."""
     no_auth: bool = False
     """`--no-auth`: the operation was built without credentials on purpose (see `without_auth`)."""
+
+    @property
+    def server_choice(self) -> str | int | None:
+        """`--server` as `build_request` takes it: digits are an index into the spec's servers."""
+        return int(self.server) if self.server is not None and self.server.isdigit() else self.server
+
+
+def run_options(
+    arg: list[str] | None,
+    *,
+    verbose: bool,
+    out: Path | None,
+    timeout: float,
+    retries: int,
+    server: str | None,
+    force: bool,
+    no_auth: bool,
+    all_pages: bool,
+    max_pages: int | None,
+    paginate_style: str | None,
+    json_output: bool,
+) -> tuple[dict[str, str], RunOptions]:
+    """The `--arg` values and the send options from the flags `call` and `ask --run` both take.
+
+    `--max-pages` or `--paginate` imply `--all`; `--arg NAME=@PATH` becomes an upload (see `split_uploads`).
+    """
+    arguments, uploads = split_uploads(parse_arg_pairs(arg or []))
+    options = RunOptions(
+        verbose=verbose,
+        out=out,
+        timeout=timeout,
+        retries=retries,
+        force=force,
+        all_pages=all_pages or paginate_style is not None or max_pages is not None,
+        max_pages=max_pages or 100,
+        paginate_style=paginate_style,
+        json_output=json_output,
+        uploads=uploads,
+        server=server,
+        no_auth=no_auth,
+    )
+    return arguments, options
 
 
 def without_auth(op: Operation) -> Operation:

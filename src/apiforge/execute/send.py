@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from apiforge.check import NO_BODY, check_response, find_response
 from apiforge.execute._fill import Filled, fill_secrets
@@ -230,10 +231,13 @@ def _httpx_kwargs(request: HttpRequest, filled: Filled, uploads: Mapping[str, Pa
 def _decode(response: httpx.Response) -> tuple[str, Any]:
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type.endswith("json"):
-        try:
-            return media_type, response.json()
-        except ValueError:
-            return media_type, response.text
+        try:  # JSON is UTF-8 (RFC 8259): orjson on the raw bytes skips httpx's charset sniffing, the costly part
+            return media_type, orjson.loads(response.content)
+        except ValueError:  # other encodings, integers beyond 64 bits, or not JSON at all
+            try:
+                return media_type, response.json()
+            except ValueError:
+                return media_type, response.text
     textual = media_type.startswith("text/") or media_type.endswith(("xml", "javascript", "x-www-form-urlencoded"))
     if textual or (not media_type and _looks_text(response.content)):
         return media_type, response.text

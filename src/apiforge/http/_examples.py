@@ -14,6 +14,7 @@ is deterministic: same schema, same value.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -263,6 +264,7 @@ def _string(flat: JsonDict) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def snake_name(name: str) -> str:
     """`ApiKeyAuth` → `api_key_auth`: placeholders are lower snake case so they survive `REPLACE_X` round trips."""
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
