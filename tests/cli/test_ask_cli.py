@@ -115,3 +115,18 @@ def test_unknown_api_is_a_usage_error(db: Path) -> None:
     result = ask(db, "list issues", "--api", "no-such-api")
     assert result.exit_code == 2, result.output
     assert "no-such-api" in result.stderr
+
+
+def test_unknown_model_step_is_a_usage_error(db: Path) -> None:
+    result = ask(db, "list issues", "--model-steps", "choose,guess")
+    assert result.exit_code == 2, result.output
+    assert "--model-steps" in result.stderr and "choose,guess" in result.stderr
+
+
+@needs_embeddings
+def test_model_steps_without_a_model_change_nothing(db: Path) -> None:
+    plain = ask(db, "get issue 12 of go-gitea/gitea", "--api", "gitea.io", "--json")
+    steps = ask(db, "get issue 12 of go-gitea/gitea", "--api", "gitea.io", "--json", "--model-steps", "choose,fill")
+    assert plain.exit_code == steps.exit_code == 0, steps.output
+    first, second = json.loads(plain.stdout), json.loads(steps.stdout)
+    assert (first["operation"], first["arguments"]) == (second["operation"], second["arguments"])

@@ -32,6 +32,8 @@ Nothing the model says can add an endpoint or a parameter: the spec builds the c
 Models (--model): none (default: no generative model; retrieval + deterministic extraction),
 local (the embedded SmolLM2-135M, needs the local extra), or any model name on an
 OpenAI-compatible server (--base-url, key from APIFORGE_API_KEY or OPENAI_API_KEY).
+A server model chooses the operation and fills the arguments. The embedded model takes no step
+unless --model-steps says so: on our development set it made both steps worse (README, "Ask").
 
 Examples:
 
@@ -71,6 +73,14 @@ def ask_command(
             help="Few-shot examples for the model: 0-shot, 3-shot-random, 3-shot-retrieved (needs --examples)."
         ),
     ] = "0-shot",
+    model_steps: Annotated[
+        str | None,
+        typer.Option(
+            "--model-steps",
+            metavar="STEPS",
+            help="Steps the model takes, comma-separated: choose, fill (default: as measured best per backend).",
+        ),
+    ] = None,
     examples: Annotated[
         Path | None,
         typer.Option(help="JSONL of solved requests (request, api, operation, arguments) to draw examples from."),
@@ -97,6 +107,9 @@ def ask_command(
     run_flags = [arg, all_pages, max_pages, paginate_style, server, verbose, out, force, no_auth]
     if not run and any(run_flags):
         raise typer.BadParameter("the call options (--arg, --all, --server, ...) need --run", param_hint="--run")
+    steps = None if model_steps is None else tuple(s.strip() for s in model_steps.split(",") if s.strip())
+    if steps is not None and not set(steps) <= {"choose", "fill"}:
+        raise typer.BadParameter(f"{model_steps!r}: give choose, fill or both", param_hint="--model-steps")
     backend = get_backend(model, base_url=base_url)
     with open_catalog(ctx, catalog_path) as catalog:
         api_id = catalog.find_api(api).id if api else None
@@ -115,6 +128,7 @@ def ask_command(
             index=index,
             strategy=strategy,
             examples=shots,
+            use_model_for=steps,
         )
         if run:
             from apiforge.cli.call import run_options
