@@ -27,6 +27,7 @@ from typing import Any
 
 from apiforge.http.build import argument_names
 from apiforge.spec import Api
+from apiforge.spec.jsonschema import json_type
 from apiforge.workflow.model import Criterion, Step, Workflow, WorkflowError
 from apiforge.workflow.runner import ApiSource, find_operation
 
@@ -59,20 +60,6 @@ def _pointer(expression: str) -> str | None:
     return "$response.body" + (f"#{pointer}" if pointer else "")
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "string"
-
-
 def to_arazzo(workflow: Workflow, source: ApiSource, *, sources: dict[str, str] | None = None) -> dict[str, Any]:
     """The workflow as an Arazzo 1.0 document (a dict). `sources` (API id → spec URL or path) overrides where
     each API's description is said to live (default: the workflow's `sources`, else the spec the API came from)."""
@@ -95,7 +82,7 @@ def to_arazzo(workflow: Workflow, source: ApiSource, *, sources: dict[str, str] 
         flow["inputs"] = {
             "type": "object",
             "properties": {
-                name: ({"type": _json_type(value), "default": value} if value is not None else {})
+                name: ({"type": json_type(value), "default": value} if value is not None else {})
                 for name, value in workflow.inputs.items()
             },
         }
