@@ -10,7 +10,7 @@ The spec builds, the model only chooses: nothing a model says can add an endpoin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import orjson
@@ -19,6 +19,7 @@ from apiforge.ask.choose import Choice, rerank
 from apiforge.ask.extract import Extracted, extract_arguments
 from apiforge.ask.fields import operation_fields
 from apiforge.ask.llm_steps import choose_with_model, fill_with_model
+from apiforge.ask.parallel import Clause, split_clauses
 from apiforge.ask.shots import Example, select_shots
 from apiforge.catalog import Catalog
 from apiforge.catalog.search import SearchHit, SearchIndex
@@ -74,6 +75,9 @@ class Answer:
     arguments: tuple[ArgumentValue, ...] = ()
     http: HttpRequest | None = None
     function_call: dict[str, Any] | None = None
+    function_calls: tuple[dict[str, Any], ...] = ()
+    """Every call the request asks for (several for "weather in Paris and Tokyo"); `function_call` is the first
+    call of the request as a whole, kept for callers that take one."""
     code: dict[str, str] = field(default_factory=dict)
     check: CheckResult | None = None
     alternatives: tuple[SearchHit, ...] = ()
@@ -98,6 +102,7 @@ class Answer:
             "arguments": [a.to_dict() for a in self.arguments],
             "http": self.http.to_har() if self.http is not None else None,
             "function_call": self.function_call,
+            "function_calls": list(self.function_calls),
             "code": self.code,
             "check": self.check.to_dict() if self.check is not None else None,
             "alternatives": [h.to_dict() for h in self.alternatives],
@@ -131,14 +136,89 @@ def ask(
     `strategy` and `examples` choose the few-shot examples a model sees (`apiforge.ask.shots`; API Pack's
     0-shot / 3-shot random / 3-shot retrieved / oracle settings); `gold` is the gold operation, for `oracle` only.
     Without a model they change nothing.
+
+    On a function-schema API, a request that asks for several calls ("weather in Paris and Tokyo") is answered
+    clause by clause (`apiforge.ask.parallel`): `function_calls` holds every call when each clause gives a
+    confident, complete one; otherwise the answer is the single call, as for any request.
     """
+    index = index or SearchIndex(catalog)
+    options: dict[str, Any] = {
+        "api": api,
+        "backend": backend,
+        "langs": langs,
+        "k": k,
+        "index": index,
+        "repair_rounds": repair_rounds,
+        "use_model_for": use_model_for,
+        "strategy": strategy,
+        "examples": examples,
+        "gold": gold,
+    }
+    answer = _ask_one(request, catalog, **options)
+    if answer.kind != "functions" or answer.status == "no-match" or answer.function_call is None:
+        return answer
+    names = [answer.operation_id, *(h.operation_id for h in answer.alternatives)]
+    clauses = split_clauses(answer.request, names)
+    if clauses is None or _absorbs_coordination(answer, clauses):
+        return answer
+    parts = [_ask_one(clause.text, catalog, **options) for clause in clauses]
+    for i, (clause, part) in enumerate(zip(clauses, parts, strict=True)):
+        # A carried clause names no function itself: the previous clause's choice settles a close call.
+        same = clause.carried and part.operation_id == parts[i - 1].operation_id
+        if not _complete(part, catalog) or (part.status != "ok" and not same):
+            return answer
+    calls = tuple(part.function_call for part in parts if part.function_call is not None)
+    if len({orjson.dumps(c, option=orjson.OPT_SORT_KEYS) for c in calls}) < len(calls):
+        return answer
+    code = {"call": "\n".join(function_call_text(c["name"], c["arguments"]) for c in calls)}
+    note = f"{len(calls)} parallel calls, one per clause: " + " | ".join(f"'{c.text}'" for c in clauses)
+    return replace(answer, function_calls=calls, code=code, notes=(*answer.notes, note))
+
+
+def _complete(answer: Answer, catalog: Catalog) -> bool:
+    """A clause's answer is usable alone: a function call with every required argument stated."""
+    if answer.status == "no-match" or answer.kind != "functions" or answer.function_call is None:
+        return False
+    api_model, operation = catalog.get_operation(answer.api_id, answer.operation_id)
+    given = answer.function_call["arguments"]
+    return all(f.name in given for f in operation_fields(api_model, operation) if f.required)
+
+
+def _absorbs_coordination(answer: Answer, clauses: Sequence[Clause]) -> bool:
+    """The single call already takes values from both sides of the coordination ("compare Paris and Tokyo" →
+    compare(a="Paris", b="Tokyo")), or one value spans it ("black and white photos"): it is one call."""
+    assert answer.function_call is not None
+    values = [str(v).lower() for v in answer.function_call["arguments"].values() if isinstance(v, str | int | float)]
+    if any(" and " in v or ";" in v for v in values):
+        return True
+    first, rest = clauses[0].text.lower(), " ".join(c.text for c in clauses[1:]).lower()
+    only_first = [v for v in values if v and v in first and v not in rest]
+    only_rest = [v for v in values if v and v in rest and v not in first]
+    return bool(only_first) and bool(only_rest)
+
+
+def _ask_one(
+    request: str,
+    catalog: Catalog,
+    *,
+    api: str | Sequence[str] | None,
+    backend: ModelBackend | None,
+    langs: Sequence[str],
+    k: int,
+    index: SearchIndex,
+    repair_rounds: int,
+    use_model_for: Sequence[str] | None,
+    strategy: str,
+    examples: Sequence[Example],
+    gold: tuple[str, str] | None,
+) -> Answer:
+    """One request → one operation (or function call)."""
     unused_by_default = backend is not None and use_model_for is None and not default_model_steps(backend)
     if use_model_for is None:
         use_model_for = default_model_steps(backend)
     text = " ".join(request.split())
     if not text:
         raise AskError("The request is empty: say what you want to do, e.g. 'list the open issues of octo/hello'.")
-    index = index or SearchIndex(catalog)
     hits = index.search(text, api=api, k=max(k, 10))
     if not hits:
         return Answer(text, "no-match", notes=("Nothing in the catalog matches this request.",))
@@ -214,7 +294,9 @@ def ask(
     if api_model.kind == "functions":
         call = {"name": operation.id, "arguments": values}
         calls = {"call": function_call_text(operation.id, values)}
-        return Answer(text, status, function_call=call, code=calls, notes=tuple(notes), **common)
+        return Answer(
+            text, status, function_call=call, function_calls=(call,), code=calls, notes=tuple(notes), **common
+        )
     snippets = {get_target(lang).name: get_target(lang).render(built.request) for lang in langs} if built else {}
     return Answer(text, status, http=built.request if built else None, code=snippets, notes=tuple(notes), **common)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from apiforge.ask.pipeline import Answer, ask
+from apiforge.ask.pipeline import Answer, ask, function_call_text
 from apiforge.ask.shots import load_examples
 from apiforge.cli._output import CatalogOption, JsonOption, emit_json, make_console, short
 from apiforge.cli._state import open_catalog
@@ -221,6 +221,11 @@ def print_answer(answer: Answer) -> None:
     console.print(f"[dim]why: {escape(answer.why)}[/]")
     if answer.status == "ambiguous":
         console.print("[yellow]Ambiguous[/]: other operations fit almost as well (see the alternatives below).")
+    if len(answer.function_calls) > 1:
+        count = len(answer.function_calls)
+        console.print(f"[bold]{count} parallel calls[/] (the details below are for the request as one call):")
+        for call in answer.function_calls:
+            console.print(f"  • {escape(function_call_text(call['name'], call['arguments']))}")
     if answer.arguments:
         table = Table("Argument", "Value", "From", title="Arguments", title_justify="left")
         for arg in answer.arguments:

@@ -178,7 +178,7 @@ class AskSystem:
         if item.kind == "functions":
             catalog, index, api_id = self._function_api(item.gold["functions"])
             answer = ask(item.question, catalog, api=api_id, backend=self.backend, index=index, langs=(), **shots)
-            calls = [answer.function_call] if answer.status != "no-match" and answer.function_call else []
+            calls = list(answer.function_calls) if answer.status != "no-match" else []
             return Prediction(
                 item.id,
                 calls=normalize_calls(calls),
