@@ -28,6 +28,19 @@ def _size(value: float, n: int) -> int:
     return min(n, max(1, round(value * n)))
 
 
+def _held_out(
+    keys: list[str], size: float, seed: int, label: str, notes: list[str], *, keep_one: str | None = None
+) -> set[str]:
+    """A seeded choice of `size` of the sorted `keys`; with `keep_one`, never all of them (the note says so)."""
+    n = _size(size, len(keys))
+    if keep_one is not None and n >= len(keys) and keys:
+        n = len(keys) - 1
+        notes.append(keep_one)
+    shuffled = list(keys)
+    rng_for(seed, label).shuffle(shuffled)
+    return set(shuffled[:n])
+
+
 def make_splits(
     instances: Sequence[dict[str, Any]],
     *,
@@ -39,25 +52,25 @@ def make_splits(
     """The instances by split (each with `split` and `instruction` set) and notes on what could not be held out."""
     notes: list[str] = []
     apis = sorted({i["api_id"] for i in instances})
-    n3 = _size(level3_apis, len(apis))
-    if n3 >= len(apis) and apis:
-        n3 = len(apis) - 1
-        notes.append("Level 3 needs an API left for training: held out all but one API")
-    shuffled = list(apis)
-    rng_for(seed, "level3").shuffle(shuffled)
-    unseen_apis = set(shuffled[:n3])
+    unseen_apis = _held_out(
+        apis,
+        level3_apis,
+        seed,
+        "level3",
+        notes,
+        keep_one="Level 3 needs an API left for training: held out all but one API",
+    )
     seen_endpoints = sorted({endpoint_key(i) for i in instances if i["api_id"] not in unseen_apis})
-    n2 = _size(level2_endpoints, len(seen_endpoints))
-    if n2 >= len(seen_endpoints) and seen_endpoints:
-        n2 = len(seen_endpoints) - 1
-        notes.append("Level 2 needs an endpoint left for training: held out all but one")
-    shuffled = list(seen_endpoints)
-    rng_for(seed, "level2").shuffle(shuffled)
-    unseen_endpoints = set(shuffled[:n2])
+    unseen_endpoints = _held_out(
+        seen_endpoints,
+        level2_endpoints,
+        seed,
+        "level2",
+        notes,
+        keep_one="Level 2 needs an endpoint left for training: held out all but one",
+    )
     train_endpoints = sorted(set(seen_endpoints) - unseen_endpoints)
-    shuffled = list(train_endpoints)
-    rng_for(seed, "level1").shuffle(shuffled)
-    level1 = set(shuffled[: _size(level1_endpoints, len(train_endpoints))])
+    level1 = _held_out(train_endpoints, level1_endpoints, seed, "level1", notes)
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
     for instance in instances:
         key = endpoint_key(instance)
