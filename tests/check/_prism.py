@@ -103,7 +103,7 @@ def _value_for(api: Api, p: Parameter) -> str:
 
 def _base_path(api: Api, request: HttpRequest) -> str:
     """The request path below the matched server's base path."""
-    from apiforge.check._match import split_url
+    from apiforge.check import split_url
 
     scheme, netloc, path = split_url(request.url)
     for server in prepare(api).servers:

@@ -15,6 +15,7 @@ Every diagnostic code is documented in `CODES`.
 from apiforge.check._checker import Checker, PreparedApi, check_request, prepare
 from apiforge.check._code import check_code, request_from_text
 from apiforge.check._diagnostics import CODES, CheckResult, Diagnostic, Severity
+from apiforge.check._match import split_url
 from apiforge.check._response import NO_BODY, check_response, find_response
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "check_response",
     "find_response",
     "prepare",
+    "split_url",
     "request_from_text",
 ]

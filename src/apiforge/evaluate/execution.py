@@ -29,11 +29,9 @@ from typing import Any
 
 import httpx
 
-from apiforge.check import prepare
-from apiforge.check._match import split_url
+from apiforge.check import prepare, split_url
 from apiforge.errors import ApiforgeError
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody
-from apiforge.http._models import _PLACEHOLDER
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, fill_placeholders, find_placeholders
 from apiforge.spec import Api
 
 __all__ = ["ExecutionResult", "PrismPool", "find_prism"]
@@ -69,7 +67,7 @@ def _free_port() -> int:
 
 
 def _fill(text: str) -> str:
-    return _PLACEHOLDER.sub(_DUMMY, text)
+    return fill_placeholders(text, lambda _name: _DUMMY)
 
 
 class PrismPool:
@@ -196,7 +194,7 @@ def _malformed_json(r: HttpRequest) -> bool:
 
 
 def _header(name: str, value: str) -> str:
-    if name.lower() == "authorization" and value.lower().startswith("basic ") and _PLACEHOLDER.search(value):
+    if name.lower() == "authorization" and value.lower().startswith("basic ") and find_placeholders(value):
         return "Basic " + base64.b64encode(b"dummy:dummy-secret-0000").decode()  # Prism decodes Basic credentials
     return _fill(value)
 

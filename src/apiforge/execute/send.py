@@ -39,7 +39,7 @@ from apiforge.execute._retry import RETRY_STATUSES, backoff_delay, is_retryable_
 from apiforge.execute.credentials import CredentialStore
 from apiforge.execute.errors import CallError
 from apiforge.execute.secrets import Masker, masking_logs
-from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, encode_query
+from apiforge.http import FormBody, HttpRequest, JsonBody, MultipartBody, RawBody, encode_query, fill_placeholders
 from apiforge.spec.model import Api, Operation
 
 __all__ = ["PRECONDITION_HEADERS", "Attempt", "CallResult", "new_client", "send"]
@@ -188,9 +188,7 @@ class _Trace:
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        text = text.replace("{{" + name + "}}", value)
-    return text
+    return fill_placeholders(text, lambda name: values.get(name, "{{" + name + "}}"))
 
 
 def _httpx_kwargs(request: HttpRequest, filled: Filled, uploads: Mapping[str, Path]) -> dict[str, Any]:

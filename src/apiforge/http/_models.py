@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeAlias
 
@@ -52,6 +52,11 @@ def placeholder(name: str) -> str:
 def find_placeholders(text: str) -> list[str]:
     """Names of the `{{placeholders}}` in `text`, in order."""
     return _PLACEHOLDER.findall(text)
+
+
+def fill_placeholders(text: str, value: Callable[[str], str]) -> str:
+    """Each `{{name}}` in `text` replaced by `value(name)`, in one pass (a filled value is never filled again)."""
+    return _PLACEHOLDER.sub(lambda match: value(match.group(1)), text)
 
 
 def placeholder_to_code(text: str) -> str:
